@@ -1,0 +1,878 @@
+//! The typed PostHog Persons API client. One method per endpoint; every request is paced,
+//! authenticated with a Bearer key, sent only to the configured origin, and every failure is
+//! mapped to an `ApiError` sentence.
+use super::error::{ApiError, ErrorKind};
+use super::filter::PropertyFilter;
+use super::host::{ApiKey, Host};
+use super::ids::{PersonId, PersonRef, ProjectRef};
+use super::models::*;
+use super::pacer::{Pacer, RateClass};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// PostHog refuses more than this many ids in one `bulk_delete` call.
+pub const BULK_DELETE_BATCH: usize = 1000;
+
+#[derive(Clone)]
+pub struct ClientOptions {
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// How many times a GET is retried after 429, 502/503/504 or a connection failure.
+    pub get_retries: u32,
+    /// Longest 429 wait the client sits out by itself before reporting the error instead.
+    pub max_rate_limit_wait: Duration,
+    /// Shared pacing; one per key.
+    pub pacer: Arc<Pacer>,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            get_retries: 3,
+            max_rate_limit_wait: Duration::from_secs(90),
+            pacer: Arc::new(Pacer::posthog()),
+        }
+    }
+}
+
+/// Flags of `DELETE /persons/{id}/`, sent only when set (PostHog checks presence, not value).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    pub delete_events: bool,
+    pub delete_recordings: bool,
+    pub keep_person: bool,
+}
+
+/// What `split` should do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SplitMode {
+    /// Keep `main` (or PostHog's default, the first id) and move every other id to its own person.
+    All { main: Option<String> },
+    /// Move only these ids off the person.
+    Extract(Vec<String>),
+}
+
+/// Which ids `bulk_delete` receives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BulkTarget {
+    /// Person UUIDs.
+    Ids(Vec<uuid::Uuid>),
+    DistinctIds(Vec<String>),
+}
+
+impl BulkTarget {
+    pub fn len(&self) -> usize {
+        match self {
+            BulkTarget::Ids(v) => v.len(),
+            BulkTarget::DistinctIds(v) => v.len(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A client bound to one host, project and key.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    host: Host,
+    project: ProjectRef,
+    key: ApiKey,
+    opts: ClientOptions,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("host", &self.host).field("project", &self.project).finish()
+    }
+}
+
+impl Client {
+    pub fn new(host: Host, project: ProjectRef, key: ApiKey, opts: ClientOptions) -> Result<Self, ApiError> {
+        let allowed = host.url().host_str().unwrap_or_default().to_string();
+        // Redirects are followed only on the same host, so the key never leaves it.
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 5 || attempt.url().host_str() != Some(allowed.as_str()) {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        let http = reqwest::Client::builder()
+            .timeout(opts.timeout)
+            .connect_timeout(opts.connect_timeout)
+            .user_agent(concat!("hogdex/", env!("CARGO_PKG_VERSION")))
+            .redirect(policy)
+            .build()
+            .map_err(|e| {
+                ApiError::new("Starting the HTTP client", ErrorKind::Connect { reason: e.to_string() })
+            })?;
+        Ok(Self { http, host, project, key, opts })
+    }
+
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+    pub fn project(&self) -> ProjectRef {
+        self.project
+    }
+    /// The same client talking to another project (project picker).
+    pub fn with_project(&self, project: ProjectRef) -> Self {
+        Self { project, ..self.clone() }
+    }
+
+    // ---- persons: reads -------------------------------------------------------------------
+
+    /// `GET /persons/` — one page.
+    pub async fn list_persons(&self, params: &ListParams) -> Result<Page<PersonListItem>, ApiError> {
+        let url = self.list_url(params, None);
+        self.get_json("Listing persons", url).await
+    }
+
+    /// Follows a `next` link from a persons page (same host only).
+    pub async fn list_persons_next(&self, next: &str) -> Result<Page<PersonListItem>, ApiError> {
+        let op = "Loading the next page of persons";
+        let url = self.follow_link(op, next)?;
+        self.get_json(op, url).await
+    }
+
+    /// Walks `next` links until the list ends or `max` persons are collected. `on_page` hears the
+    /// running count after each page.
+    pub async fn list_all_persons(
+        &self,
+        params: &ListParams,
+        max: Option<usize>,
+        mut on_page: impl FnMut(usize, Option<u64>),
+    ) -> Result<Vec<PersonListItem>, ApiError> {
+        let mut page = self.list_persons(params).await?;
+        let total = page.count;
+        let mut out = Vec::new();
+        loop {
+            let got = page.results.len();
+            out.extend(page.results);
+            if let Some(max) = max
+                && out.len() >= max
+            {
+                out.truncate(max);
+                break;
+            }
+            on_page(out.len(), total);
+            match page.next {
+                Some(next) if got > 0 => page = self.list_persons_next(&next).await?,
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// `GET /persons/?format=csv` — one page rendered by PostHog as CSV.
+    pub async fn list_persons_csv(&self, params: &ListParams) -> Result<String, ApiError> {
+        let url = self.list_url(params, Some("csv"));
+        let op = "Exporting persons as CSV";
+        let (_, body) = self.request(op, RateClass::Read, Method::GET, url, None).await?;
+        String::from_utf8(body.to_vec()).map_err(|_| {
+            ApiError::new(
+                op,
+                ErrorKind::InvalidResponse { status: 200, reason: "the CSV is not UTF-8".into() },
+            )
+        })
+    }
+
+    /// `GET /persons/{id}/` — the detail record (integer `id`).
+    pub async fn get_person(&self, id: PersonId) -> Result<PersonRecord, ApiError> {
+        let url = self.person_url(id, "");
+        self.get_json(&format!("Loading person {id}"), url).await
+    }
+
+    /// `GET /persons/?distinct_id=` — the person owning a distinct id, if any.
+    pub async fn find_by_distinct_id(&self, distinct_id: &str) -> Result<Option<PersonListItem>, ApiError> {
+        let params =
+            ListParams { distinct_id: Some(distinct_id.to_string()), limit: Some(1), ..Default::default() };
+        let url = self.list_url(&params, None);
+        let page: Page<PersonListItem> = self.get_json("Looking up a distinct id", url).await?;
+        Ok(page.results.into_iter().next())
+    }
+
+    /// Turns a typed reference into a path-safe id, resolving distinct ids through the list.
+    pub async fn resolve(&self, person: &PersonRef) -> Result<PersonId, ApiError> {
+        match person {
+            PersonRef::Id(id) => Ok(*id),
+            PersonRef::DistinctId(d) => {
+                let found = self.find_by_distinct_id(d).await?;
+                let op = format!("Looking up distinct id {d:?}");
+                let item = found.ok_or_else(|| {
+                    ApiError::new(
+                        op.clone(),
+                        ErrorKind::NotFound { detail: "no person has this distinct id".into() },
+                    )
+                })?;
+                PersonId::parse(item.uuid()).ok_or_else(|| {
+                    ApiError::new(
+                        op,
+                        ErrorKind::InvalidResponse {
+                            status: 200,
+                            reason: "the person's id is not a UUID".into(),
+                        },
+                    )
+                })
+            }
+        }
+    }
+
+    /// `GET /persons/{id}/activity/`.
+    pub async fn person_activity(
+        &self,
+        id: PersonId,
+        page: Option<u32>,
+        limit: Option<u32>,
+    ) -> Result<ActivityPage, ApiError> {
+        let mut url = self.person_url(id, "activity/");
+        paging(&mut url, page, limit);
+        self.get_json(&format!("Loading activity of person {id}"), url).await
+    }
+
+    /// `GET /persons/activity/` — every person's activity, deleted persons included.
+    pub async fn project_activity(
+        &self,
+        page: Option<u32>,
+        limit: Option<u32>,
+    ) -> Result<ActivityPage, ApiError> {
+        let mut url = self.persons_url("activity/");
+        paging(&mut url, page, limit);
+        self.get_json("Loading the project's person activity", url).await
+    }
+
+    /// Follows an activity `next` link.
+    pub async fn activity_next(&self, next: &str) -> Result<ActivityPage, ApiError> {
+        let op = "Loading more activity";
+        let url = self.follow_link(op, next)?;
+        self.get_json(op, url).await
+    }
+
+    /// `GET /persons/cohorts/?person_id=`.
+    pub async fn person_cohorts(&self, id: PersonId) -> Result<Vec<CohortRef>, ApiError> {
+        let mut url = self.persons_url("cohorts/");
+        url.query_pairs_mut().append_pair("person_id", &id.path_segment());
+        let list: CohortList = self.get_json(&format!("Loading cohorts of person {id}"), url).await?;
+        Ok(list.results)
+    }
+
+    /// `GET /persons/deletion_status/`.
+    pub async fn deletion_status(
+        &self,
+        status: DeletionStatusFilter,
+        person_uuid: Option<uuid::Uuid>,
+        limit: Option<u32>,
+        offset: Option<u64>,
+    ) -> Result<Page<DeletionStatusEntry>, ApiError> {
+        let mut url = self.persons_url("deletion_status/");
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("status", status.as_str());
+            if let Some(u) = person_uuid {
+                q.append_pair("person_uuid", &u.hyphenated().to_string());
+            }
+            if let Some(l) = limit {
+                q.append_pair("limit", &l.to_string());
+            }
+            if let Some(o) = offset {
+                q.append_pair("offset", &o.to_string());
+            }
+        }
+        self.get_json("Loading deletion status", url).await
+    }
+
+    // ---- persons: writes (never retried) ---------------------------------------------------
+
+    /// `PATCH /persons/{id}/` with `{"properties": …}` — a `$set` applied asynchronously (202).
+    pub async fn patch_properties(
+        &self,
+        id: PersonId,
+        properties: Map<String, Value>,
+    ) -> Result<(), ApiError> {
+        let url = self.person_url(id, "");
+        let body = json!({ "properties": properties });
+        self.write(&format!("Updating person {id}"), RateClass::Read, Method::PATCH, url, Some(body))
+            .await
+            .map(drop)
+    }
+
+    /// `POST /persons/{id}/update_property/` — sets one property to any JSON value (202).
+    pub async fn update_property(&self, id: PersonId, key: &str, value: Value) -> Result<(), ApiError> {
+        let url = self.person_url(id, "update_property/");
+        let body = json!({ "key": key, "value": value });
+        self.write(
+            &format!("Setting property {key:?} on person {id}"),
+            RateClass::Read,
+            Method::POST,
+            url,
+            Some(body),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `POST /persons/{id}/delete_property/` with `{"$unset": key}` (201 `{"success": true}`).
+    pub async fn delete_property(&self, id: PersonId, key: &str) -> Result<(), ApiError> {
+        let url = self.person_url(id, "delete_property/");
+        let op = format!("Deleting property {key:?} from person {id}");
+        let body =
+            self.write(&op, RateClass::Read, Method::POST, url, Some(json!({ "$unset": key }))).await?;
+        expect_success_flag(&op, &body)
+    }
+
+    /// `DELETE /persons/{id}/` (202).
+    pub async fn delete_person(&self, id: PersonId, opts: DeleteOptions) -> Result<(), ApiError> {
+        let mut url = self.person_url(id, "");
+        {
+            let mut q = url.query_pairs_mut();
+            for (flag, name) in [
+                (opts.delete_events, "delete_events"),
+                (opts.delete_recordings, "delete_recordings"),
+                (opts.keep_person, "keep_person"),
+            ] {
+                if flag {
+                    q.append_pair(name, "true");
+                }
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        self.write(&format!("Deleting person {id}"), RateClass::Delete, Method::DELETE, url, None)
+            .await
+            .map(drop)
+    }
+
+    /// `POST /persons/{id}/delete_events/` — queue deletion of the person's events, keep the person.
+    pub async fn delete_events(&self, id: PersonId) -> Result<(), ApiError> {
+        let url = self.person_url(id, "delete_events/");
+        self.write(&format!("Deleting events of person {id}"), RateClass::Delete, Method::POST, url, None)
+            .await
+            .map(drop)
+    }
+
+    /// `POST /persons/{id}/delete_recordings/`.
+    pub async fn delete_recordings(&self, id: PersonId) -> Result<(), ApiError> {
+        let url = self.person_url(id, "delete_recordings/");
+        self.write(&format!("Deleting recordings of person {id}"), RateClass::Delete, Method::POST, url, None)
+            .await
+            .map(drop)
+    }
+
+    /// `POST /persons/{id}/split/` (201, applied asynchronously).
+    pub async fn split(&self, id: PersonId, mode: &SplitMode) -> Result<(), ApiError> {
+        let url = self.person_url(id, "split/");
+        let body = match mode {
+            SplitMode::All { main } => json!({ "main_distinct_id": main }),
+            SplitMode::Extract(ids) => json!({ "distinct_ids_to_split": ids }),
+        };
+        let op = format!("Splitting person {id}");
+        let resp = self.write(&op, RateClass::Read, Method::POST, url, Some(body)).await?;
+        expect_success_flag(&op, &resp)
+    }
+
+    /// `POST /persons/bulk_delete/` in batches of at most 1,000, paced as deletes. Stops at the
+    /// first failing batch; the report says what was done before it.
+    pub async fn bulk_delete(
+        &self,
+        target: &BulkTarget,
+        opts: DeleteOptions,
+        mut on_batch: impl FnMut(usize, usize),
+    ) -> BulkDeleteReport {
+        let total = target.len();
+        let mut report = BulkDeleteReport::default();
+        let url = self.persons_url("bulk_delete/");
+        let batches: Vec<Value> = match target {
+            BulkTarget::Ids(ids) => ids
+                .chunks(BULK_DELETE_BATCH)
+                .map(|c| json!({ "ids": c.iter().map(|u| u.hyphenated().to_string()).collect::<Vec<_>>() }))
+                .collect(),
+            BulkTarget::DistinctIds(ids) => {
+                ids.chunks(BULK_DELETE_BATCH).map(|c| json!({ "distinct_ids": c })).collect()
+            }
+        };
+        for mut body in batches {
+            let n = body
+                .as_object()
+                .and_then(|o| o.values().next())
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let obj = body.as_object_mut().expect("batch body is an object");
+            for (flag, name) in [
+                (opts.delete_events, "delete_events"),
+                (opts.delete_recordings, "delete_recordings"),
+                (opts.keep_person, "keep_person"),
+            ] {
+                if flag {
+                    obj.insert(name.into(), Value::Bool(true));
+                }
+            }
+            let op = format!("Bulk-deleting persons {}–{} of {total}", report.sent + 1, report.sent + n);
+            match self.write(&op, RateClass::Delete, Method::POST, url.clone(), Some(body)).await {
+                Ok(resp) => match serde_json::from_slice::<BulkDeleteSummary>(&resp) {
+                    Ok(s) => report.summary.absorb(s),
+                    Err(e) => {
+                        report.error = Some(invalid(&op, 202, format!("unexpected summary: {e}")));
+                        report.sent += n;
+                        break;
+                    }
+                },
+                Err(e) => {
+                    report.error = Some(e);
+                    break;
+                }
+            }
+            report.sent += n;
+            report.batches += 1;
+            on_batch(report.sent, total);
+        }
+        report
+    }
+
+    /// `POST /persons/reset_person_distinct_id/` (202, even when nothing matched).
+    pub async fn reset_person_distinct_id(&self, distinct_id: &str) -> Result<(), ApiError> {
+        let url = self.persons_url("reset_person_distinct_id/");
+        let body = json!({ "distinct_id": distinct_id });
+        self.write("Resetting a distinct id", RateClass::Read, Method::POST, url, Some(body)).await.map(drop)
+    }
+
+    // ---- projects ------------------------------------------------------------------------
+
+    /// `GET /api/projects/`.
+    pub async fn list_projects(&self) -> Result<Page<Project>, ApiError> {
+        let url = self.api_url("projects/");
+        self.get_json("Listing projects", url).await
+    }
+
+    /// `GET /api/projects/{project}/` for the configured project (`@current` by default).
+    pub async fn current_project(&self) -> Result<Project, ApiError> {
+        let url = self.api_url(&format!("projects/{}/", self.project.path_segment()));
+        self.get_json("Loading the project", url).await
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------
+
+    fn api_url(&self, tail: &str) -> Url {
+        let mut url = self.host.url().clone();
+        url.set_path(&format!("/api/{tail}"));
+        url
+    }
+
+    fn persons_url(&self, tail: &str) -> Url {
+        self.api_url(&format!("projects/{}/persons/{tail}", self.project.path_segment()))
+    }
+
+    fn person_url(&self, id: PersonId, tail: &str) -> Url {
+        self.persons_url(&format!("{}/{tail}", id.path_segment()))
+    }
+
+    fn list_url(&self, p: &ListParams, format: Option<&str>) -> Url {
+        let mut url = self.persons_url("");
+        {
+            let mut q = url.query_pairs_mut();
+            let mut add = |k: &str, v: &str| {
+                q.append_pair(k, v);
+            };
+            if let Some(s) = p.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                add("search", s);
+            }
+            if let Some(d) = &p.distinct_id {
+                add("distinct_id", d);
+            }
+            if let Some(e) = &p.email {
+                add("email", e);
+            }
+            if !p.properties.is_empty() {
+                add("properties", &filters_json(&p.properties));
+            }
+            if let Some(l) = p.limit {
+                add("limit", &l.to_string());
+            }
+            if let Some(o) = p.offset.filter(|o| *o > 0) {
+                add("offset", &o.to_string());
+            }
+            if p.include_total {
+                add("include_total", "true");
+            }
+            if let Some(f) = format {
+                add("format", f);
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        url
+    }
+
+    /// Resolves a `next`/`previous` link. Only links to the configured host are followed, and the
+    /// request always goes to the configured origin (scheme and port), so the key stays there.
+    fn follow_link(&self, op: &str, link: &str) -> Result<Url, ApiError> {
+        let base = self.host.url();
+        let parsed = match Url::parse(link) {
+            Ok(u) => u,
+            // PostHog's legacy endpoints answer relative paths without a leading slash.
+            Err(url::ParseError::RelativeUrlWithoutBase) => base
+                .join(&format!("/{}", link.trim_start_matches('/')))
+                .map_err(|_| refused(op, "the server sent a pagination link that is not a URL"))?,
+            Err(_) => return Err(refused(op, "the server sent a pagination link that is not a URL")),
+        };
+        let same_host =
+            parsed.host_str().zip(base.host_str()).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
+        if !same_host {
+            return Err(refused(
+                op,
+                &format!(
+                    "refusing to follow a pagination link to another host ({}); the API key is only sent to {}",
+                    parsed.host_str().unwrap_or("?"),
+                    self.host
+                ),
+            ));
+        }
+        if !parsed.path().starts_with("/api/") {
+            return Err(refused(op, "the server sent a pagination link outside /api/"));
+        }
+        let mut url = base.clone();
+        url.set_path(parsed.path());
+        url.set_query(parsed.query());
+        Ok(url)
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, op: &str, url: Url) -> Result<T, ApiError> {
+        let (status, body) = self.request(op, RateClass::Read, Method::GET, url, None).await?;
+        serde_json::from_slice(&body).map_err(|e| invalid(op, status.as_u16(), describe_bad_body(&body, &e)))
+    }
+
+    async fn write(
+        &self,
+        op: &str,
+        class: RateClass,
+        method: Method,
+        url: Url,
+        body: Option<Value>,
+    ) -> Result<bytes::Bytes, ApiError> {
+        self.request(op, class, method, url, body).await.map(|(_, b)| b)
+    }
+
+    /// Sends one request (retrying GETs on 429 / 502–504 / connection failures) and returns the
+    /// success status and body, or the mapped error.
+    async fn request(
+        &self,
+        op: &str,
+        class: RateClass,
+        method: Method,
+        url: Url,
+        body: Option<Value>,
+    ) -> Result<(StatusCode, bytes::Bytes), ApiError> {
+        let retries = if method == Method::GET { self.opts.get_retries } else { 0 };
+        let mut attempt = 0;
+        loop {
+            self.opts.pacer.acquire(class).await;
+            let err = match self.send_once(op, &method, &url, body.as_ref()).await {
+                Ok(ok) => return Ok(ok),
+                Err(e) => e,
+            };
+            if attempt >= retries {
+                return Err(err);
+            }
+            attempt += 1;
+            let wait = match &err.kind {
+                ErrorKind::RateLimited { wait_secs, .. } => {
+                    let w = Duration::from_secs(wait_secs.unwrap_or(5));
+                    if w > self.opts.max_rate_limit_wait {
+                        return Err(err);
+                    }
+                    w
+                }
+                ErrorKind::Server { status: 502..=504, .. } | ErrorKind::Connect { .. } => {
+                    Duration::from_millis(250 * 2u64.pow(attempt))
+                }
+                _ => return Err(err),
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        op: &str,
+        method: &Method,
+        url: &Url,
+        body: Option<&Value>,
+    ) -> Result<(StatusCode, bytes::Bytes), ApiError> {
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.key.expose()))
+            .map_err(|_| refused(op, "the API key contains characters that cannot be sent in a header"))?;
+        auth.set_sensitive(true);
+        let mut req = self.http.request(method.clone(), url.clone()).header(AUTHORIZATION, auth);
+        if let Some(b) = body {
+            req =
+                req.header(CONTENT_TYPE, "application/json").body(serde_json::to_vec(b).unwrap_or_default());
+        }
+        let resp = req.send().await.map_err(|e| transport_error(op, &e))?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| transport_error(op, &e))?;
+        if status.is_success() {
+            Ok((status, bytes))
+        } else {
+            Err(ApiError::new(op, error_kind(status.as_u16(), &bytes, &self.key)))
+        }
+    }
+}
+
+/// What a bulk delete did, batch by batch.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BulkDeleteReport {
+    pub summary: BulkDeleteSummary,
+    /// How many ids were sent in batches PostHog accepted.
+    pub sent: usize,
+    pub batches: usize,
+    /// The failure that stopped the run, if any.
+    pub error: Option<ApiError>,
+}
+
+fn paging(url: &mut Url, page: Option<u32>, limit: Option<u32>) {
+    let mut q = url.query_pairs_mut();
+    if let Some(p) = page {
+        q.append_pair("page", &p.to_string());
+    }
+    if let Some(l) = limit {
+        q.append_pair("limit", &l.to_string());
+    }
+    drop(q);
+    if url.query() == Some("") {
+        url.set_query(None);
+    }
+}
+
+fn filters_json(filters: &[PropertyFilter]) -> String {
+    serde_json::to_string(filters).unwrap_or_else(|_| "[]".into())
+}
+
+fn refused(op: &str, reason: &str) -> ApiError {
+    ApiError::new(op, ErrorKind::Refused { reason: reason.into() })
+}
+
+fn invalid(op: &str, status: u16, reason: String) -> ApiError {
+    ApiError::new(op, ErrorKind::InvalidResponse { status, reason })
+}
+
+fn expect_success_flag(op: &str, body: &[u8]) -> Result<(), ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) if v.get("success") == Some(&Value::Bool(false)) => Err(ApiError::new(
+            op,
+            ErrorKind::Status {
+                status: 200,
+                detail: v
+                    .get("detail")
+                    .and_then(Value::as_str)
+                    .unwrap_or("PostHog reported failure")
+                    .to_string(),
+            },
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn transport_error(op: &str, e: &reqwest::Error) -> ApiError {
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else if e.is_connect() {
+        ErrorKind::Connect { reason: root_cause(e) }
+    } else {
+        ErrorKind::Connect { reason: format!("the connection failed: {}", root_cause(e)) }
+    };
+    ApiError::new(op, kind)
+}
+
+/// The innermost error text, without the URL reqwest prefixes.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+fn describe_bad_body(body: &[u8], e: &serde_json::Error) -> String {
+    if looks_like_html(body) {
+        "got an HTML page instead of JSON".into()
+    } else if body.is_empty() {
+        "the body was empty".into()
+    } else {
+        format!("unexpected JSON ({e})")
+    }
+}
+
+fn looks_like_html(body: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&body[..body.len().min(256)]).to_ascii_lowercase();
+    head.trim_start().starts_with("<!doctype html") || head.trim_start().starts_with("<html")
+}
+
+/// Maps a non-success status and PostHog's error body to an `ErrorKind`.
+fn error_kind(status: u16, body: &[u8], key: &ApiKey) -> ErrorKind {
+    let (detail, attr) = extract_detail(status, body);
+    let detail = redact(&detail, key);
+    match status {
+        401 => ErrorKind::Unauthorized { detail },
+        403 => ErrorKind::Forbidden { detail },
+        404 => ErrorKind::NotFound { detail },
+        405 => ErrorKind::MethodNotAllowed { detail },
+        415 => ErrorKind::UnsupportedMediaType { detail },
+        400 | 422 => ErrorKind::Validation { detail, attr },
+        429 => ErrorKind::RateLimited { wait_secs: wait_seconds(&detail), detail },
+        500..=599 => ErrorKind::Server { status, detail },
+        _ => ErrorKind::Status { status, detail },
+    }
+}
+
+/// Reads `detail` (and `attr`) from PostHog's error bodies, including the hand-built ones:
+/// swapped `code`/`detail` 400s, `{message, detail}`, `{success:false, detail}` and `{error}`.
+fn extract_detail(status: u16, body: &[u8]) -> (String, Option<String>) {
+    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) else {
+        let reason = if body.is_empty() {
+            default_reason(status)
+        } else if looks_like_html(body) {
+            format!("{} (an HTML page, not PostHog's JSON)", default_reason(status))
+        } else {
+            format!("{}: {}", default_reason(status), snippet(body))
+        };
+        return (reason, None);
+    };
+    let text = |k: &str| match obj.get(k) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    let attr = text("attr");
+    let mut detail = text("detail").or_else(|| text("error")).unwrap_or_else(|| default_reason(status));
+    // PostHog's hand-built 400s swap the fields: {"code": "This field is required.", "detail": "required"}.
+    if let Some(code) = text("code")
+        && code.contains(' ')
+        && !detail.contains(' ')
+    {
+        detail = code;
+    }
+    if let Some(message) = text("message") {
+        detail = format!("{message}: {detail}");
+    }
+    (detail, attr)
+}
+
+fn default_reason(status: u16) -> String {
+    StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("unexpected status")
+        .to_string()
+}
+
+/// The first printable 120 characters of a body, control characters dropped.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let clean: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(120).collect();
+    clean.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn redact(text: &str, key: &ApiKey) -> String {
+    if key.expose().len() >= 4 && text.contains(key.expose()) {
+        text.replace(key.expose(), "<redacted>")
+    } else {
+        text.to_string()
+    }
+}
+
+/// "Request was throttled. Expected available in 12 seconds." → 12.
+fn wait_seconds(detail: &str) -> Option<u64> {
+    let rest = &detail[detail.find("available in ")? + "available in ".len()..];
+    let num: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    num.parse::<f64>().ok().map(|s| s.ceil() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(status: u16, body: &str) -> ErrorKind {
+        error_kind(status, body.as_bytes(), &ApiKey::new("phx_testkey"))
+    }
+
+    #[test]
+    fn swapped_validation_bodies_read_naturally() {
+        let k = kind(
+            400,
+            r#"{"attr":"properties","code":"This field is required.","detail":"required","type":"validation_error"}"#,
+        );
+        assert_eq!(
+            k,
+            ErrorKind::Validation {
+                detail: "This field is required.".into(),
+                attr: Some("properties".into())
+            }
+        );
+        assert_eq!(k.to_string(), "PostHog rejected `properties` (400: This field is required)");
+    }
+
+    #[test]
+    fn standard_and_hand_built_bodies() {
+        let k = kind(
+            401,
+            r#"{"type":"authentication_error","code":"authentication_failed","detail":"Personal API key found in request Authorization header is invalid.","attr":null}"#,
+        );
+        assert!(k.to_string().contains("POSTHOG_PERSONAL_API_KEY"));
+        let k = kind(400, r#"{"message":"Missing parameter","detail":"Must include specified date"}"#);
+        assert_eq!(
+            k,
+            ErrorKind::Validation {
+                detail: "Missing parameter: Must include specified date".into(),
+                attr: None
+            }
+        );
+        let k = kind(400, r#"{"error":"bad timestamp"}"#);
+        assert_eq!(k, ErrorKind::Validation { detail: "bad timestamp".into(), attr: None });
+    }
+
+    #[test]
+    fn rate_limit_wait_comes_from_detail() {
+        let k = kind(
+            429,
+            r#"{"type":"throttled_error","code":"throttled","detail":"Request was throttled. Expected available in 7 seconds.","attr":null}"#,
+        );
+        assert!(matches!(k, ErrorKind::RateLimited { wait_secs: Some(7), .. }));
+        assert_eq!(wait_seconds("Expected available in 0.4 seconds."), Some(1));
+        assert_eq!(wait_seconds("nothing here"), None);
+    }
+
+    #[test]
+    fn non_json_bodies_and_statuses() {
+        assert_eq!(
+            kind(502, "<!DOCTYPE html><html>Bad gateway</html>"),
+            ErrorKind::Server {
+                status: 502,
+                detail: "Bad Gateway (an HTML page, not PostHog's JSON)".into()
+            }
+        );
+        assert_eq!(kind(503, ""), ErrorKind::Server { status: 503, detail: "Service Unavailable".into() });
+        assert_eq!(
+            kind(418, "tea\x1b[2J"),
+            ErrorKind::Status { status: 418, detail: "I'm a teapot: tea [2J".into() }
+        );
+    }
+
+    #[test]
+    fn key_is_redacted_from_server_text() {
+        let k = kind(403, r#"{"detail":"key phx_testkey is not allowed"}"#);
+        assert!(!k.to_string().contains("phx_testkey"));
+    }
+}

@@ -1,0 +1,5 @@
+//! hogdex: a terminal UI and scripting CLI for PostHog persons, with a PostHog-compatible
+//! sandbox server for demos and tests.
+pub mod api;
+pub mod text;
+pub mod typed_value;
