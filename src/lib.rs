@@ -1,5 +1,6 @@
 //! hogdex: a terminal UI and scripting CLI for PostHog persons, with a PostHog-compatible
 //! sandbox server for demos and tests.
 pub mod api;
+pub mod sandbox;
 pub mod text;
 pub mod typed_value;

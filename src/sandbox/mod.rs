@@ -1,0 +1,259 @@
+//! The PostHog-compatible sandbox server behind `hogdex sandbox` and `hogdex --demo`: an
+//! in-memory project with deterministic demo persons (`demo`, `store`), served over HTTP on
+//! 127.0.0.1 only (`routes`), with knobs for latency, ingestion delay, rate limits and
+//! failures. Anything in the crate may start it through [`spawn`] / [`run`]; nothing here
+//! imports the client (`api`), the CLI or the TUI.
+
+pub mod clock;
+pub mod demo;
+pub mod fixtures;
+mod routes;
+pub mod store;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use self::fixtures::FixturePerson;
+use self::routes::{AppState, Faults};
+use self::store::Store;
+
+/// The sandbox's default key. It protects nothing: the sandbox only listens on loopback.
+pub const DEMO_KEY: &str = "phx_hogdex_sandbox_demo_key_not_a_real_secret";
+pub const DEMO_PROJECT_ID: i64 = 1;
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free port)
+    #[arg(long, default_value_t = 8010)]
+    pub port: u16,
+    /// Personal API key the sandbox accepts (defaults to the public demo key)
+    #[arg(long, default_value = DEMO_KEY, hide_default_value = true)]
+    pub key: String,
+    /// Behave like a scoped personal API key (legacy actor endpoints answer 403)
+    #[arg(long)]
+    pub scoped_key: bool,
+    /// Number of generated demo persons
+    #[arg(long, default_value_t = 5000)]
+    pub persons: usize,
+    /// Seed for the demo data (same seed, same data)
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Delay before every answer, in milliseconds
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Time before a write (PATCH, update_property, split…) becomes visible, in milliseconds
+    #[arg(long, default_value_t = 1500)]
+    pub ingest_delay_ms: u64,
+    /// Requests allowed per key per minute before 429 (unlimited when absent)
+    #[arg(long)]
+    pub rate_limit_per_min: Option<u32>,
+    /// Share of requests (0.0–1.0) that fail with 500
+    #[arg(long, default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// JSON array of extra persons to load: [{"distinct_ids": [..], "properties": {..}}]
+    #[arg(long)]
+    pub fixtures: Option<PathBuf>,
+}
+
+/// Everything [`spawn`] needs; [`SandboxArgs`] converts into it.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub key: String,
+    pub scoped_key: bool,
+    pub persons: usize,
+    pub seed: u64,
+    pub latency_ms: u64,
+    pub ingest_delay_ms: u64,
+    pub rate_limit_per_min: Option<u32>,
+    pub fail_rate: f64,
+    pub fixtures: Option<PathBuf>,
+    /// Extra persons given in code (tests), added after those of `fixtures`.
+    pub fixtures_inline: Vec<FixturePerson>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            port: 0,
+            key: DEMO_KEY.to_owned(),
+            scoped_key: false,
+            persons: 5000,
+            seed: 42,
+            latency_ms: 0,
+            ingest_delay_ms: 1500,
+            rate_limit_per_min: None,
+            fail_rate: 0.0,
+            fixtures: None,
+            fixtures_inline: Vec::new(),
+        }
+    }
+}
+
+impl From<SandboxArgs> for SandboxConfig {
+    fn from(a: SandboxArgs) -> Self {
+        SandboxConfig {
+            port: a.port,
+            key: a.key,
+            scoped_key: a.scoped_key,
+            persons: a.persons,
+            seed: a.seed,
+            latency_ms: a.latency_ms,
+            ingest_delay_ms: a.ingest_delay_ms,
+            rate_limit_per_min: a.rate_limit_per_min,
+            fail_rate: a.fail_rate,
+            fixtures: a.fixtures,
+            fixtures_inline: Vec::new(),
+        }
+    }
+}
+
+/// A running sandbox. Dropping it leaves the server running until the runtime ends; call
+/// [`SandboxHandle::shutdown`] to stop it.
+pub struct SandboxHandle {
+    addr: SocketAddr,
+    key: String,
+    state: Arc<AppState>,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl SandboxHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn project_id(&self) -> i64 {
+        DEMO_PROJECT_ID
+    }
+
+    /// Number of persons currently visible (after due writes are applied).
+    pub fn person_count(&self) -> usize {
+        self.with_store(|s| s.live_count())
+    }
+
+    /// Events captured through the API so far (`$set`, `$delete_person_property`), as
+    /// `{"uuid","event","distinct_id","timestamp","properties"}`, once ingested.
+    pub fn captured_events(&self) -> Vec<Value> {
+        self.with_store(|s| s.events.all().map(|e| e.capture_json()).collect())
+    }
+
+    /// Whether a deleted person's distinct id is still blocked (until
+    /// `reset_person_distinct_id`).
+    pub fn distinct_id_tombstoned(&self, distinct_id: &str) -> bool {
+        self.with_store(|s| s.is_tombstoned(distinct_id))
+    }
+
+    fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        let mut store = self.state.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        store.apply_due(tokio::time::Instant::now());
+        f(&store)
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// Builds the store: demo persons, then fixtures.
+fn build_store(config: &SandboxConfig) -> anyhow::Result<Store> {
+    let mut store = Store::new(demo::team_members(), Duration::from_millis(config.ingest_delay_ms));
+    demo::populate(&mut store, config.seed, config.persons);
+    if let Some(path) = &config.fixtures {
+        let persons = fixtures::read(path)?;
+        fixtures::add(&mut store, persons, &format!("fixtures file {}", path.display()))?;
+    }
+    fixtures::add(&mut store, config.fixtures_inline.clone(), "inline fixtures")?;
+    store.finish_build();
+    Ok(store)
+}
+
+/// Builds the data and starts serving on 127.0.0.1:`config.port` in a tokio task.
+pub async fn spawn(config: SandboxConfig) -> anyhow::Result<SandboxHandle> {
+    let cfg = config.clone();
+    let store = tokio::task::spawn_blocking(move || build_store(&cfg))
+        .await
+        .context("building the sandbox data")??;
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
+        .await
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", config.port))?;
+    let addr = listener.local_addr()?;
+    let state = Arc::new(AppState {
+        store: Mutex::new(store),
+        key: config.key.clone(),
+        scoped_key: config.scoped_key,
+        latency: Duration::from_millis(config.latency_ms),
+        faults: Faults::new(config.rate_limit_per_min, config.fail_rate, config.seed),
+        fallback_host: addr.to_string(),
+    });
+    let app = routes::router(state.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok(SandboxHandle { addr, key: config.key, state, stop, task })
+}
+
+async fn terminate_signal() {
+    #[cfg(unix)]
+    {
+        if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await;
+}
+
+/// `hogdex sandbox`: serves until ctrl-c or SIGTERM.
+pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let handle = spawn(args.into()).await?;
+    println!(
+        "hogdex sandbox listening on {} (project {}, {} persons)",
+        handle.base_url(),
+        handle.project_id(),
+        handle.person_count()
+    );
+    if handle.key() == DEMO_KEY {
+        println!(
+            "API key: {DEMO_KEY} (send it as \"Authorization: Bearer <key>\"; ready in {:.1}s)",
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        println!(
+            "API key: the value given with --key (send it as \"Authorization: Bearer <key>\"; ready in {:.1}s)",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    println!("Press ctrl-c to stop.");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate_signal() => {}
+    }
+    handle.shutdown().await;
+    Ok(())
+}

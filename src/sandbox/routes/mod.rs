@@ -1,0 +1,329 @@
+//! HTTP layer of the sandbox: one axum fallback handler that resolves PostHog's URL
+//! patterns itself (optional trailing slash, `@current`, `.csv` suffix, Django-style 404s)
+//! and runs DRF's order: route → authentication → project/permissions → throttle → method
+//! → handler. Only `crate::sandbox` imports this.
+
+mod auth;
+mod collection;
+mod csv;
+mod error;
+mod faults;
+mod person;
+mod person_actions;
+mod persons_list;
+mod projects;
+mod request;
+mod shapes;
+mod urls;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri, header};
+use axum::response::{IntoResponse, Response};
+use percent_encoding::percent_decode_str;
+
+use self::error::{ApiError, Reply};
+pub use self::faults::Faults;
+use self::request::Req;
+use crate::sandbox::store::Store;
+
+pub struct AppState {
+    pub store: Mutex<Store>,
+    pub key: String,
+    pub scoped_key: bool,
+    pub latency: Duration,
+    pub faults: Faults,
+    /// Used for `next` links when a request has no Host header.
+    pub fallback_host: String,
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+#[derive(Debug, PartialEq)]
+enum Collection {
+    Activity,
+    BulkDelete,
+    Cohorts,
+    ResetDistinctId,
+    DeletionStatus,
+}
+
+#[derive(Debug, PartialEq)]
+enum DetailAction {
+    Activity,
+    DeleteEvents,
+    DeleteRecordings,
+    DeleteProperty,
+    UpdateProperty,
+    Split,
+}
+
+#[derive(Debug, PartialEq)]
+enum Route {
+    ProjectsList,
+    ProjectDetail(String),
+    /// `project` is `None` for the legacy `/api/person/` route (the current team).
+    Persons {
+        project: Option<String>,
+        target: Target,
+    },
+}
+
+#[derive(Debug, PartialEq)]
+enum Target {
+    List {
+        csv_suffix: bool,
+    },
+    Detail(String),
+    DetailAction(String, DetailAction),
+    Collection(Collection),
+    /// funnel, funnel/correlation, trends, lifecycle, {id}/properties_timeline.
+    LegacyActor,
+}
+
+/// `persons`, `persons.csv`, `persons.json` (DRF format suffixes on the list route).
+fn persons_segment(seg: &str, name: &str) -> Option<Option<bool>> {
+    if seg == name {
+        return Some(None);
+    }
+    match seg.strip_prefix(name)?.strip_prefix('.')? {
+        "csv" => Some(Some(true)),
+        "json" => Some(Some(false)),
+        _ => None,
+    }
+}
+
+/// A router pk: DRF's `[^/.]+`.
+fn is_pk(seg: &str) -> bool {
+    !seg.is_empty() && !seg.contains('.')
+}
+
+fn persons_target(rest: &[&str], suffix: Option<bool>) -> Option<Target> {
+    if suffix.is_some() {
+        return rest.is_empty().then_some(Target::List { csv_suffix: suffix == Some(true) });
+    }
+    Some(match rest {
+        [] => Target::List { csv_suffix: false },
+        ["activity"] => Target::Collection(Collection::Activity),
+        ["bulk_delete"] => Target::Collection(Collection::BulkDelete),
+        ["cohorts"] => Target::Collection(Collection::Cohorts),
+        ["reset_person_distinct_id"] => Target::Collection(Collection::ResetDistinctId),
+        ["deletion_status"] => Target::Collection(Collection::DeletionStatus),
+        ["funnel"] | ["funnel", "correlation"] | ["trends"] | ["lifecycle"] => Target::LegacyActor,
+        [id] if is_pk(id) => Target::Detail((*id).to_owned()),
+        [id, action] if is_pk(id) => {
+            let action = match *action {
+                "activity" => DetailAction::Activity,
+                "delete_events" => DetailAction::DeleteEvents,
+                "delete_recordings" => DetailAction::DeleteRecordings,
+                "delete_property" => DetailAction::DeleteProperty,
+                "update_property" => DetailAction::UpdateProperty,
+                "split" => DetailAction::Split,
+                "properties_timeline" => return Some(Target::LegacyActor),
+                _ => return None,
+            };
+            Target::DetailAction((*id).to_owned(), action)
+        }
+        _ => return None,
+    })
+}
+
+/// Resolves a (percent-decoded) path; `None` is Django's "Endpoint not found.".
+fn parse_route(path: &str) -> Option<Route> {
+    let trimmed = path.strip_suffix('/').unwrap_or(path);
+    let segments: Vec<&str> = trimmed.strip_prefix('/')?.split('/').collect();
+    match segments.as_slice() {
+        ["api", "projects"] => Some(Route::ProjectsList),
+        ["api", "projects", id] if is_pk(id) => Some(Route::ProjectDetail((*id).to_owned())),
+        ["api", "projects" | "environments", project, persons, rest @ ..] if is_pk(project) => {
+            let suffix = persons_segment(persons, "persons")?;
+            Some(Route::Persons {
+                project: Some((*project).to_owned()),
+                target: persons_target(rest, suffix)?,
+            })
+        }
+        ["api", person, rest @ ..] => {
+            let suffix = persons_segment(person, "person")?;
+            Some(Route::Persons { project: None, target: persons_target(rest, suffix)? })
+        }
+        _ => None,
+    }
+}
+
+/// The methods a route answers; `None` means any (legacy actor endpoints).
+fn allowed(route: &Route) -> Option<&'static [&'static str]> {
+    Some(match route {
+        Route::ProjectsList | Route::ProjectDetail(_) => &["GET"],
+        Route::Persons { target, .. } => match target {
+            Target::List { .. } => &["GET", "POST"],
+            Target::Detail(_) => &["GET", "PUT", "PATCH", "DELETE"],
+            Target::DetailAction(_, DetailAction::Activity) => &["GET"],
+            Target::DetailAction(..) => &["POST"],
+            Target::Collection(Collection::Activity | Collection::Cohorts)
+            | Target::Collection(Collection::DeletionStatus) => &["GET"],
+            Target::Collection(_) => &["POST"],
+            Target::LegacyActor => return None,
+        },
+    })
+}
+
+/// `@current` or the sandbox project id; other integers are someone else's project.
+fn check_project(project: &str) -> Result<(), ApiError> {
+    if project == "@current" {
+        return Ok(());
+    }
+    match project.parse::<i64>() {
+        Ok(id) if id == crate::sandbox::DEMO_PROJECT_ID => Ok(()),
+        Ok(_) => Err(ApiError::permission_denied("You don't have access to the project.")),
+        Err(_) => Err(ApiError::project_not_found()),
+    }
+}
+
+async fn handle(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !state.latency.is_zero() {
+        tokio::time::sleep(state.latency).await;
+    }
+    if state.faults.should_fail() {
+        return ApiError::server_error().into_response();
+    }
+    let path = percent_decode_str(uri.path()).decode_utf8_lossy();
+    let Some(route) = parse_route(&path) else {
+        return ApiError::endpoint_not_found().into_response();
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map_or_else(|| state.fallback_host.clone(), str::to_owned);
+    let req = Req::new(method, &uri, headers, host, &body);
+    match serve(&state, &route, &req) {
+        Ok(reply) => reply.into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn serve(state: &AppState, route: &Route, req: &Req) -> Result<Reply, ApiError> {
+    let key = auth::authenticate(req, &state.key)?;
+    if let Route::Persons { project: Some(project), .. } = route {
+        check_project(project)?;
+    }
+    let legacy_actor = matches!(route, Route::Persons { target: Target::LegacyActor, .. });
+    if legacy_actor && state.scoped_key {
+        return Err(ApiError::permission_denied("This action does not support Personal API Key access"));
+    }
+    state.faults.throttle(&key)?;
+    let method = if req.method == Method::HEAD { "GET" } else { req.method.as_str() };
+    if let Some(methods) = allowed(route) {
+        if !methods.contains(&method) {
+            return Err(ApiError::method_not_allowed(method));
+        }
+    }
+    if legacy_actor {
+        return Err(ApiError::endpoint_not_found());
+    }
+    check_format(route, req)?;
+    let mut store = state.store.lock().map_err(|_| ApiError::server_error())?;
+    store.apply_due(tokio::time::Instant::now());
+    dispatch(&mut store, route, req, method)
+}
+
+/// `?format=` must name a renderer (json, or csv on the persons viewset); DRF answers 404.
+fn check_format(route: &Route, req: &Req) -> Result<(), ApiError> {
+    match req.param("format") {
+        None | Some("json") => Ok(()),
+        Some("csv") if matches!(route, Route::Persons { .. }) => Ok(()),
+        Some(_) => Err(ApiError::not_found()),
+    }
+}
+
+fn wants_csv(req: &Req, csv_suffix: bool) -> bool {
+    if csv_suffix || req.param("format") == Some("csv") {
+        return true;
+    }
+    let accept = req.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    accept.contains("text/csv") && !accept.contains("application/json")
+}
+
+fn dispatch(store: &mut Store, route: &Route, req: &Req, method: &str) -> Result<Reply, ApiError> {
+    let target = match route {
+        Route::ProjectsList => return Ok(projects::list(req)),
+        Route::ProjectDetail(id) => return projects::detail(id),
+        Route::Persons { target, .. } => target,
+    };
+    match target {
+        Target::List { csv_suffix } => match method {
+            "GET" => persons_list::list(store, req, wants_csv(req, *csv_suffix)),
+            _ => Err(ApiError::method_not_allowed_with(
+                "Creating persons via this API is not allowed. Please create persons by sending an $identify event. See https://posthog.com/docs/product-analytics/identify for details.",
+            )),
+        },
+        Target::Detail(id) => match method {
+            "GET" => person::retrieve(store, id),
+            "DELETE" => person::destroy(store, req, id),
+            _ => person::update(store, req, id),
+        },
+        Target::DetailAction(id, action) => match action {
+            DetailAction::Activity => person_actions::activity(store, req, id),
+            DetailAction::DeleteEvents => person_actions::delete_events(store, id),
+            DetailAction::DeleteRecordings => person_actions::delete_recordings(store, id),
+            DetailAction::DeleteProperty => person_actions::delete_property(store, req, id),
+            DetailAction::UpdateProperty => person_actions::update_property(store, req, id),
+            DetailAction::Split => person_actions::split(store, req, id),
+        },
+        Target::Collection(action) => match action {
+            Collection::Activity => collection::all_activity(store, req),
+            Collection::BulkDelete => collection::bulk_delete(store, req),
+            Collection::Cohorts => collection::cohorts(store, req),
+            Collection::ResetDistinctId => collection::reset_distinct_id(store, req),
+            Collection::DeletionStatus => collection::deletion_status(store, req),
+        },
+        Target::LegacyActor => Err(ApiError::endpoint_not_found()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_like_posthog() {
+        assert_eq!(parse_route("/api/projects"), Some(Route::ProjectsList));
+        assert_eq!(parse_route("/api/projects/@current/"), Some(Route::ProjectDetail("@current".into())));
+        let list = |p: Option<&str>, csv| Route::Persons {
+            project: p.map(str::to_owned),
+            target: Target::List { csv_suffix: csv },
+        };
+        assert_eq!(parse_route("/api/projects/1/persons"), Some(list(Some("1"), false)));
+        assert_eq!(parse_route("/api/projects/1/persons/"), Some(list(Some("1"), false)));
+        assert_eq!(parse_route("/api/environments/1/persons/"), Some(list(Some("1"), false)));
+        assert_eq!(parse_route("/api/person.csv"), Some(list(None, true)));
+        assert_eq!(parse_route("/api/projects/1/persons.csv"), Some(list(Some("1"), true)));
+        assert_eq!(parse_route("/api/projects/1/persons//"), None);
+        assert_eq!(parse_route("/api/projects/1/persons/5/nope/"), None);
+        assert_eq!(parse_route("/api/projects/1/persons/a.b/"), None);
+        assert_eq!(parse_route("/api/nothing/"), None);
+        assert_eq!(parse_route("/"), None);
+        assert_eq!(
+            parse_route("/api/person/5/split"),
+            Some(Route::Persons {
+                project: None,
+                target: Target::DetailAction("5".into(), DetailAction::Split)
+            })
+        );
+        assert_eq!(
+            parse_route("/api/projects/1/persons/funnel/correlation/"),
+            Some(Route::Persons { project: Some("1".into()), target: Target::LegacyActor })
+        );
+    }
+}
