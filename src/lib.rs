@@ -1,6 +1,7 @@
 //! hogdex: a terminal UI and scripting CLI for PostHog persons, with a PostHog-compatible
 //! sandbox server for demos and tests.
 pub mod api;
+pub mod cli;
 pub mod sandbox;
 pub mod text;
 pub mod typed_value;

@@ -1,0 +1,220 @@
+//! Command-line arguments (clap derive). The API key flag never shows its environment value in
+//! `--help`.
+use crate::typed_value::ValueType;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hogdex",
+    version,
+    about = "A keyboard-driven terminal UI and scripting CLI for PostHog persons",
+    long_about = "hogdex browses, edits and deletes PostHog persons.\n\n\
+        Try it without an account: `hogdex --demo` runs against a built-in PostHog-compatible sandbox.\n\
+        Against real PostHog set POSTHOG_PERSONAL_API_KEY, POSTHOG_HOST (us, eu or your URL) and POSTHOG_PROJECT_ID."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub conn: ConnectionArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Run against an embedded PostHog-compatible sandbox with demo data (no account needed)
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// PostHog host: `us`, `eu`, or a URL such as https://posthog.example.com
+    #[arg(long, global = true, env = "POSTHOG_HOST", value_name = "HOST")]
+    pub host: Option<String>,
+    /// Project id (a number, or @current for the key owner's current project)
+    #[arg(long, global = true, env = "POSTHOG_PROJECT_ID", value_name = "ID")]
+    pub project: Option<String>,
+    /// Personal API key (phx_…); prefer the environment variable over the flag
+    #[arg(long, global = true, env = "POSTHOG_PERSONAL_API_KEY", hide_env_values = true, value_name = "KEY")]
+    pub api_key: Option<String>,
+    /// Allow plain http:// to a host that is not this machine (sends the key unencrypted)
+    #[arg(long, global = true)]
+    pub insecure: bool,
+    /// Seconds before a request is abandoned
+    #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read, edit and delete persons from scripts
+    #[command(subcommand)]
+    Persons(PersonsCommand),
+    /// List the projects the key can see
+    Projects {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the PostHog-compatible sandbox server on 127.0.0.1
+    Sandbox(crate::sandbox::SandboxArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonsCommand {
+    /// List persons, newest first
+    List {
+        /// Case-insensitive substring of email, name, UUID or a distinct id
+        #[arg(long)]
+        search: Option<String>,
+        /// Exact distinct id
+        #[arg(long)]
+        distinct_id: Option<String>,
+        /// Exact email
+        #[arg(long)]
+        email: Option<String>,
+        /// Property filter: key=value, key!=value, key~substring, key? (is set), key!? (is not set)
+        #[arg(long = "where", value_name = "FILTER")]
+        filters: Vec<String>,
+        /// Persons per page (PostHog's default is 100)
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Follow every page
+        #[arg(long)]
+        all: bool,
+        /// Also print the total count (include_total)
+        #[arg(long)]
+        total: bool,
+        /// Print JSON (an array of list-shape persons); same as --format json
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+    /// Show one person (UUID, integer id or distinct id)
+    Get {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set one property (update_property); the value is a string unless --type says otherwise
+    Set {
+        id: String,
+        key: String,
+        value: String,
+        #[arg(long = "type", default_value = "string", value_parser = parse_value_type)]
+        value_type: ValueType,
+    },
+    /// Remove one property (delete_property)
+    Unset { id: String, key: String },
+    /// $set several properties at once (PATCH) from a JSON object
+    Update {
+        id: String,
+        #[arg(long, value_name = "JSON")]
+        properties: String,
+    },
+    /// Delete persons (and optionally their events and recordings)
+    Delete {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        delete_events: bool,
+        #[arg(long)]
+        delete_recordings: bool,
+        /// Confirm; without it nothing is sent
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Queue deletion of a person's events, keeping the person
+    DeleteEvents {
+        id: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Let a distinct id of a deleted person be used again
+    ResetDistinctId {
+        distinct_id: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Split a person: every distinct id to its own person (--main keeps one), or --extract some
+    Split {
+        id: String,
+        /// The distinct id that keeps the person and its properties
+        #[arg(long, conflicts_with = "extract")]
+        main: Option<String>,
+        /// Move only these distinct ids off the person
+        #[arg(long, num_args = 1..)]
+        extract: Vec<String>,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Delete many persons from a file of ids, one per line, in batches of 1,000
+    BulkDelete {
+        /// File of person UUIDs
+        #[arg(long, conflicts_with = "distinct_ids_from", required_unless_present = "distinct_ids_from")]
+        ids_from: Option<PathBuf>,
+        /// File of distinct ids
+        #[arg(long)]
+        distinct_ids_from: Option<PathBuf>,
+        #[arg(long)]
+        delete_events: bool,
+        #[arg(long)]
+        delete_recordings: bool,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Cohorts the person belongs to
+    Cohorts {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Activity log of one person, or of every person when no id is given
+    Activity {
+        id: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        #[arg(long, default_value_t = 10)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Status of queued person deletions
+    DeletionStatus {
+        #[arg(long, value_parser = ["all", "pending", "completed"], default_value = "all")]
+        status: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_value_type(s: &str) -> Result<ValueType, String> {
+    s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_never_shows_the_key_from_the_environment() {
+        // SAFETY: tests in this module do not read the environment concurrently.
+        unsafe { std::env::set_var("POSTHOG_PERSONAL_API_KEY", "phx_should_not_show") };
+        let help = Cli::command().render_long_help().to_string();
+        unsafe { std::env::remove_var("POSTHOG_PERSONAL_API_KEY") };
+        assert!(help.contains("POSTHOG_PERSONAL_API_KEY"));
+        assert!(!help.contains("phx_should_not_show"));
+    }
+}
