@@ -8,15 +8,15 @@ use crate::text::{fit, pad, sanitize};
 use crate::typed_value::ValueType;
 use serde_json::Value;
 
-/// `NAME  EMAIL / DISTINCT ID  UUID  CREATED  LAST SEEN`, one person per line.
+/// `NAME  EMAIL / DISTINCT ID  UUID  CREATED  LAST SEEN`, one person per line, under 120 columns
+/// (dates only; `get` and `--json` have exact timestamps).
 pub fn person_table(persons: &[PersonListItem]) -> String {
     let mut out = format!(
-        "{}  {}  {}  {}  {}\n",
-        pad("NAME", 28),
-        pad("EMAIL / DISTINCT ID", 32),
+        "{}  {}  {}  {}  LAST SEEN\n",
+        pad("NAME", 26),
+        pad("EMAIL / DISTINCT ID", 28),
         pad("UUID", 36),
-        pad("CREATED", 20),
-        "LAST SEEN"
+        pad("CREATED", 10)
     );
     for p in persons {
         let name = p.name.clone().unwrap_or_else(|| display_name(&p.properties, &p.distinct_ids, None));
@@ -30,11 +30,11 @@ pub fn person_table(persons: &[PersonListItem]) -> String {
             .unwrap_or_default();
         out.push_str(&format!(
             "{}  {}  {}  {}  {}\n",
-            pad(&name, 28),
-            pad(&contact, 32),
+            pad(&name, 26),
+            pad(&contact, 28),
             pad(p.uuid(), 36),
-            pad(&short_time(p.created_at.as_deref()), 20),
-            fit(&short_time(p.last_seen_at.as_deref()), 20)
+            pad(&date_only(p.created_at.as_deref()), 10),
+            fit(&date_only(p.last_seen_at.as_deref()), 10)
         ));
     }
     out
@@ -150,6 +150,12 @@ fn best_distinct_id(ids: &[String]) -> Option<String> {
     ids.iter().find(|d| !is_anonymous_distinct_id(d)).or(ids.first()).cloned()
 }
 
+/// `2021-08-25T22:09:14.252000Z` → `2021-08-25`.
+fn date_only(ts: Option<&str>) -> String {
+    let t = short_time(ts);
+    t.split(' ').next().unwrap_or("-").to_string()
+}
+
 /// `2021-08-25T22:09:14.252000Z` → `2021-08-25 22:09:14`.
 fn short_time(ts: Option<&str>) -> String {
     match ts {
@@ -199,6 +205,7 @@ mod tests {
         let table = person_table(&[p]);
         assert!(!table.contains('\u{1b}') && !table.contains('\u{07}'));
         assert!(table.contains("\\e]0;TITLE\\aevil"));
-        assert!(table.contains("2024-01-02 03:04:05"));
+        assert!(table.contains("2024-01-02"));
+        assert!(table.lines().all(|l| crate::text::width(l) < 120), "{table}");
     }
 }
