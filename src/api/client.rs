@@ -51,6 +51,19 @@ pub struct DeleteOptions {
     pub keep_person: bool,
 }
 
+impl DeleteOptions {
+    /// The names of the flags that are set, as PostHog spells them.
+    pub fn set_flags(&self) -> impl Iterator<Item = &'static str> {
+        [
+            (self.delete_events, "delete_events"),
+            (self.delete_recordings, "delete_recordings"),
+            (self.keep_person, "keep_person"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+    }
+}
+
 /// What `split` should do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SplitMode {
@@ -335,14 +348,8 @@ impl Client {
         let mut url = self.person_url(id, "");
         {
             let mut q = url.query_pairs_mut();
-            for (flag, name) in [
-                (opts.delete_events, "delete_events"),
-                (opts.delete_recordings, "delete_recordings"),
-                (opts.keep_person, "keep_person"),
-            ] {
-                if flag {
-                    q.append_pair(name, "true");
-                }
+            for name in opts.set_flags() {
+                q.append_pair(name, "true");
             }
         }
         if url.query() == Some("") {
@@ -408,14 +415,8 @@ impl Client {
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
             let obj = body.as_object_mut().expect("batch body is an object");
-            for (flag, name) in [
-                (opts.delete_events, "delete_events"),
-                (opts.delete_recordings, "delete_recordings"),
-                (opts.keep_person, "keep_person"),
-            ] {
-                if flag {
-                    obj.insert(name.into(), Value::Bool(true));
-                }
+            for name in opts.set_flags() {
+                obj.insert(name.into(), Value::Bool(true));
             }
             let op = format!("Bulk-deleting persons {}–{} of {total}", report.sent + 1, report.sent + n);
             match self.write(&op, RateClass::Delete, Method::POST, url.clone(), Some(body)).await {

@@ -122,13 +122,8 @@ pub enum PersonsCommand {
     Delete {
         #[arg(required = true)]
         ids: Vec<String>,
-        #[arg(long)]
-        delete_events: bool,
-        #[arg(long)]
-        delete_recordings: bool,
-        /// Confirm; without it nothing is sent
-        #[arg(long)]
-        yes: bool,
+        #[command(flatten)]
+        flags: DeleteFlags,
     },
     /// Queue deletion of a person's events, keeping the person
     DeleteEvents {
@@ -162,12 +157,8 @@ pub enum PersonsCommand {
         /// File of distinct ids
         #[arg(long)]
         distinct_ids_from: Option<PathBuf>,
-        #[arg(long)]
-        delete_events: bool,
-        #[arg(long)]
-        delete_recordings: bool,
-        #[arg(long)]
-        yes: bool,
+        #[command(flatten)]
+        flags: DeleteFlags,
     },
     /// Cohorts the person belongs to
     Cohorts {
@@ -192,6 +183,30 @@ pub enum PersonsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Options shared by `delete` and `bulk-delete`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct DeleteFlags {
+    /// Also queue deletion of the persons' events
+    #[arg(long)]
+    pub delete_events: bool,
+    /// Also delete the persons' session recordings
+    #[arg(long)]
+    pub delete_recordings: bool,
+    /// Confirm; without it nothing is sent
+    #[arg(long)]
+    pub yes: bool,
+}
+
+impl DeleteFlags {
+    pub fn options(&self) -> crate::api::DeleteOptions {
+        crate::api::DeleteOptions {
+            delete_events: self.delete_events,
+            delete_recordings: self.delete_recordings,
+            keep_person: false,
+        }
+    }
 }
 
 fn parse_value_type(s: &str) -> Result<ValueType, String> {

@@ -4,8 +4,7 @@ use super::Failure;
 use super::args::{ListFormat, PersonsCommand};
 use super::render;
 use crate::api::{
-    BulkTarget, Client, DeleteOptions, DeletionStatusFilter, ListParams, PersonId, PersonRef, SplitMode,
-    parse_filter,
+    BulkTarget, Client, DeletionStatusFilter, ListParams, PersonId, PersonRef, SplitMode, parse_filter,
 };
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -71,15 +70,15 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
             eprintln!("queued: $set of {n} properties on person {pid}");
             Ok(())
         }
-        PersonsCommand::Delete { ids, delete_events, delete_recordings, yes } => {
-            require_yes(yes, &format!("delete {} person(s)", ids.len()))?;
-            let opts = DeleteOptions { delete_events, delete_recordings, keep_person: false };
+        PersonsCommand::Delete { ids, flags } => {
+            require_yes(flags.yes, &format!("delete {} person(s)", ids.len()))?;
+            let opts = flags.options();
             for raw in &ids {
                 let pid = resolve(client, raw).await?;
                 client.delete_person(pid, opts).await?;
                 eprintln!(
                     "deleted person {pid}{}",
-                    if delete_events { " (events queued for deletion)" } else { "" }
+                    if opts.delete_events { " (events queued for deletion)" } else { "" }
                 );
             }
             Ok(())
@@ -107,10 +106,10 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
             eprintln!("queued: split of person {pid}");
             Ok(())
         }
-        PersonsCommand::BulkDelete { ids_from, distinct_ids_from, delete_events, delete_recordings, yes } => {
+        PersonsCommand::BulkDelete { ids_from, distinct_ids_from, flags } => {
             let target = bulk_target(ids_from.as_deref(), distinct_ids_from.as_deref())?;
-            require_yes(yes, &format!("delete {} person(s)", target.len()))?;
-            let opts = DeleteOptions { delete_events, delete_recordings, keep_person: false };
+            require_yes(flags.yes, &format!("delete {} person(s)", target.len()))?;
+            let opts = flags.options();
             let report = client
                 .bulk_delete(&target, opts, |done, total| eprintln!("bulk-delete: {done}/{total} ids sent"))
                 .await;
