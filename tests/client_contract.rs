@@ -437,3 +437,39 @@ async fn pagination_links_to_other_hosts_are_refused() {
     assert!(err.to_string().contains("evil.example"));
     assert!(!err.to_string().contains("phx_secret_key_x"));
 }
+
+#[tokio::test]
+async fn a_429_on_a_read_waits_the_stated_seconds_then_retries() {
+    let throttled = http_response(
+        "429 Too Many Requests",
+        "application/json",
+        r#"{"type":"throttled_error","code":"throttled","detail":"Request was throttled. Expected available in 1 second.","attr":null}"#,
+    );
+    let ok = http_response("200 OK", "application/json", r#"{"results":[],"next":null,"previous":null}"#);
+    let (base, served) = raw_server_seq(vec![throttled, ok]).await;
+    let opts = ClientOptions { pacer: std::sync::Arc::new(Pacer::unlimited()), ..Default::default() };
+    let c = Client::new(resolve_host(&base, false).unwrap(), ProjectRef::Id(1), ApiKey::new("phx_k"), opts)
+        .unwrap();
+    let started = std::time::Instant::now();
+    let page = c.list_persons(&ListParams::default()).await.unwrap();
+    assert!(page.results.is_empty());
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 2, "one retry after the 429");
+    assert!(started.elapsed() >= Duration::from_secs(1), "waited the second PostHog asked for");
+}
+
+#[tokio::test]
+async fn write_validation_errors_name_the_problem() {
+    let env = start(0, |_| {}).await;
+    let c = &env.client;
+    let err = c.reset_person_distinct_id("").await.unwrap_err();
+    assert!(
+        matches!(&err.kind, ErrorKind::Validation { detail, .. } if detail.contains("distinct_id is required")),
+        "{err:?}"
+    );
+    let err = c.split(uuid_id(MULTI), &SplitMode::Extract(vec![])).await.unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::Validation { .. }), "{err:?}");
+    let err = c.split(PersonId::Pk(99_999_999), &SplitMode::All { main: None }).await.unwrap_err();
+    assert!(matches!(err.kind, ErrorKind::NotFound { .. }), "{err:?}");
+    let status = c.deletion_status(DeletionStatusFilter::Pending, None, Some(5), None).await.unwrap();
+    assert!(status.results.is_empty());
+}

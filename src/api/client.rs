@@ -872,6 +872,26 @@ mod tests {
     }
 
     #[test]
+    fn each_status_has_its_own_kind() {
+        let not_found =
+            kind(404, r#"{"type":"invalid_request","code":"not_found","detail":"Not found.","attr":null}"#);
+        assert_eq!(not_found, ErrorKind::NotFound { detail: "Not found.".into() });
+        assert!(not_found.to_string().contains("deleted or merged"));
+        let endpoint = kind(404, r#"{"detail":"Endpoint not found."}"#);
+        assert!(endpoint.to_string().contains("does not have that endpoint"));
+        assert!(matches!(
+            kind(405, r#"{"detail":"Creating persons via this API is not allowed."}"#),
+            ErrorKind::MethodNotAllowed { .. }
+        ));
+        assert!(matches!(
+            kind(415, r#"{"detail":"Unsupported media type"}"#),
+            ErrorKind::UnsupportedMediaType { .. }
+        ));
+        let scoped = kind(403, r#"{"detail":"This action does not support Personal API Key access"}"#);
+        assert!(scoped.to_string().contains("unscoped key"));
+    }
+
+    #[test]
     fn key_is_redacted_from_server_text() {
         let k = kind(403, r#"{"detail":"key phx_testkey is not allowed"}"#);
         assert!(!k.to_string().contains("phx_testkey"));

@@ -73,14 +73,26 @@ where
     }
 }
 
-/// A one-shot HTTP server on 127.0.0.1 that answers every request with `response` (raw bytes).
+/// An HTTP server on 127.0.0.1 that answers every request with `response` (raw bytes).
 pub async fn raw_server(response: String) -> String {
+    raw_server_seq(vec![response]).await.0
+}
+
+/// An HTTP server on 127.0.0.1 that answers requests with `responses` in order (the last one
+/// repeats); also returns a counter of requests served.
+pub async fn raw_server_seq(
+    responses: Vec<String>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let served = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
     tokio::spawn(async move {
         while let Ok((mut sock, _)) = listener.accept().await {
-            let response = response.clone();
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let response = responses[n.min(responses.len() - 1)].clone();
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 8192];
                 let _ = sock.read(&mut buf).await;
@@ -89,7 +101,7 @@ pub async fn raw_server(response: String) -> String {
             });
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), served)
 }
 
 pub fn http_response(status: &str, content_type: &str, body: &str) -> String {
