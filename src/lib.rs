@@ -1,7 +1,9 @@
 //! hogdex: a terminal UI and scripting CLI for PostHog persons, with a PostHog-compatible
 //! sandbox server for demos and tests.
 pub mod api;
+pub mod app;
 pub mod cli;
+pub mod runtime;
 pub mod sandbox;
 pub mod text;
 pub mod typed_value;

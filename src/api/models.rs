@@ -41,6 +41,26 @@ impl PersonListItem {
     }
 }
 
+impl From<&PersonRecord> for PersonListItem {
+    /// The list shape of a retrieved person (for places that show persons as list rows).
+    fn from(r: &PersonRecord) -> Self {
+        Self {
+            kind: Some("person".into()),
+            id: r.uuid.clone(),
+            uuid: Some(r.uuid.clone()),
+            created_at: r.created_at.clone(),
+            last_seen_at: r.last_seen_at.clone(),
+            properties: r.properties.clone(),
+            is_identified: None,
+            name: r.name.clone(),
+            distinct_ids: r.distinct_ids.clone(),
+            matched_recordings: None,
+            value_at_data_point: None,
+            extra: Map::new(),
+        }
+    }
+}
+
 /// `GET /persons/{id}/`: `id` is the integer primary key.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PersonRecord {

@@ -1,0 +1,254 @@
+//! The action registry: every action's id, default keys, description and where it applies. The
+//! keymap, the hint bar, the help overlay and read-only gating all read this one table.
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::fmt;
+
+/// Where the user is: decides which actions a key means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Applies everywhere below (unless a text field has focus).
+    Global,
+    List,
+    Inspector,
+    /// Overlays: help, messages, value detail.
+    Overlay,
+    Welcome,
+}
+
+impl Context {
+    pub fn title(&self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::List => "Person list",
+            Context::Inspector => "Inspector",
+            Context::Overlay => "Overlays",
+            Context::Welcome => "Welcome",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    ForceQuit,
+    Help,
+    Palette,
+    Refresh,
+    NextPane,
+    PrevPane,
+    FocusList,
+    FocusInspector,
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    Search,
+    Open,
+    Back,
+    Expand,
+    Collapse,
+    ToggleDollar,
+    CopyValue,
+    CopyJson,
+    CopyDistinctIds,
+    StartDemo,
+}
+
+/// One key, as written in help texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl KeySpec {
+    pub const fn ch(c: char) -> Self {
+        Self { code: KeyCode::Char(c), ctrl: false }
+    }
+    pub const fn ctrl(c: char) -> Self {
+        Self { code: KeyCode::Char(c), ctrl: true }
+    }
+    pub const fn code(code: KeyCode) -> Self {
+        Self { code, ctrl: false }
+    }
+
+    /// Whether a key event is this key (shift is part of the character for letters).
+    pub fn matches(&self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl != self.ctrl {
+            return false;
+        }
+        match (self.code, key.code) {
+            (KeyCode::Char(a), KeyCode::Char(b)) => a == b,
+            (KeyCode::BackTab, KeyCode::BackTab) => true,
+            (KeyCode::BackTab, KeyCode::Tab) => key.modifiers.contains(KeyModifiers::SHIFT),
+            (a, b) => a == b && !(a == KeyCode::Tab && key.modifiers.contains(KeyModifiers::SHIFT)),
+        }
+    }
+}
+
+impl fmt::Display for KeySpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("ctrl-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("shift-Tab"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Delete => f.write_str("Delete"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+pub struct ActionSpec {
+    pub action: Action,
+    pub keys: &'static [KeySpec],
+    pub desc: &'static str,
+    pub contexts: &'static [Context],
+    /// Shown in the hint bar of its contexts.
+    pub hint: bool,
+    /// Sends a write to PostHog: removed entirely in read-only mode.
+    pub write: bool,
+}
+
+use Context as C;
+use KeySpec as K;
+
+const NAV: &[Context] = &[C::List, C::Inspector, C::Overlay];
+
+/// Every action hogdex knows, in help order.
+pub static REGISTRY: &[ActionSpec] = &[
+    spec(Action::Down, &[K::ch('j'), K::code(KeyCode::Down)], "move down", NAV, false),
+    spec(Action::Up, &[K::ch('k'), K::code(KeyCode::Up)], "move up", NAV, false),
+    spec(Action::Top, &[K::ch('g'), K::code(KeyCode::Home)], "go to top", NAV, false),
+    spec(Action::Bottom, &[K::ch('G'), K::code(KeyCode::End)], "go to bottom", NAV, false),
+    spec(Action::PageDown, &[K::ctrl('d'), K::code(KeyCode::PageDown)], "page down", NAV, false),
+    spec(Action::PageUp, &[K::ctrl('u'), K::code(KeyCode::PageUp)], "page up", NAV, false),
+    spec(Action::Search, &[K::ch('/')], "search persons", &[C::List], true),
+    spec(Action::Open, &[K::code(KeyCode::Enter)], "open person", &[C::List], true),
+    spec(Action::Search, &[K::ch('/')], "filter properties", &[C::Inspector], true),
+    spec(Action::Open, &[K::code(KeyCode::Enter)], "expand / show full value", &[C::Inspector], true),
+    spec(Action::Expand, &[K::ch('l'), K::code(KeyCode::Right)], "expand", &[C::Inspector], false),
+    spec(Action::Collapse, &[K::ch('h'), K::code(KeyCode::Left)], "collapse", &[C::Inspector], false),
+    spec(Action::ToggleDollar, &[K::ch('$')], "hide/show $-properties", &[C::Inspector], true),
+    spec(Action::CopyValue, &[K::ch('y')], "copy UUID", &[C::List], true),
+    spec(Action::CopyValue, &[K::ch('y')], "copy value / id", &[C::Inspector], true),
+    spec(Action::CopyJson, &[K::ch('Y')], "copy person as JSON", &[C::List, C::Inspector], false),
+    spec(Action::CopyDistinctIds, &[K::ch('c')], "copy distinct ids", &[C::List, C::Inspector], false),
+    spec(Action::Back, &[K::code(KeyCode::Esc)], "back / clear", &[C::List, C::Inspector, C::Overlay], false),
+    spec(Action::NextPane, &[K::code(KeyCode::Tab)], "next pane", &[C::Global], false),
+    spec(Action::PrevPane, &[K::code(KeyCode::BackTab)], "previous pane", &[C::Global], false),
+    spec(Action::FocusList, &[K::ch('1')], "person list", &[C::Global], false),
+    spec(Action::FocusInspector, &[K::ch('2')], "inspector", &[C::Global], false),
+    spec(Action::Refresh, &[K::ch('r'), K::ctrl('r')], "refresh / retry", &[C::Global], true),
+    spec(Action::Palette, &[K::ch(':')], "command palette", &[C::Global], true),
+    spec(Action::Help, &[K::ch('?'), K::code(KeyCode::F(1))], "help", &[C::Global, C::Welcome], true),
+    spec(Action::StartDemo, &[K::ch('d')], "try the demo sandbox", &[C::Welcome], true),
+    spec(Action::Quit, &[K::ch('q')], "back / quit", &[C::Global, C::Overlay, C::Welcome], true),
+    spec(Action::ForceQuit, &[K::ctrl('c')], "quit now", &[C::Global, C::Overlay, C::Welcome], false),
+];
+
+const fn spec(
+    action: Action,
+    keys: &'static [KeySpec],
+    desc: &'static str,
+    contexts: &'static [Context],
+    hint: bool,
+) -> ActionSpec {
+    ActionSpec { action, keys, desc, contexts, hint, write: false }
+}
+
+/// The action a key means in `ctx` (context-specific bindings win over global ones).
+pub fn action_for(key: &KeyEvent, ctx: Context, read_only: bool) -> Option<Action> {
+    let usable = |s: &&ActionSpec| !(read_only && s.write) && s.keys.iter().any(|k| k.matches(key));
+    REGISTRY
+        .iter()
+        .filter(|s| s.contexts.contains(&ctx))
+        .find(usable)
+        .or_else(|| {
+            (ctx != Context::Welcome && ctx != Context::Overlay)
+                .then(|| REGISTRY.iter().filter(|s| s.contexts.contains(&Context::Global)).find(usable))
+                .flatten()
+        })
+        .map(|s| s.action)
+}
+
+/// The actions shown for a context: its own first, then global ones.
+pub fn for_context(ctx: Context, read_only: bool) -> Vec<&'static ActionSpec> {
+    let own = REGISTRY.iter().filter(|s| s.contexts.contains(&ctx));
+    let global =
+        REGISTRY.iter().filter(|s| s.contexts.contains(&Context::Global) && !s.contexts.contains(&ctx));
+    own.chain(global).filter(|s| !(read_only && s.write)).collect()
+}
+
+/// `j/↓` style key list.
+pub fn keys_label(spec: &ActionSpec) -> String {
+    spec.keys.iter().map(ToString::to_string).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn context_bindings_then_global() {
+        let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(action_for(&j, Context::List, false), Some(Action::Down));
+        let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(action_for(&q, Context::Inspector, false), Some(Action::Quit));
+        let big_g = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(&big_g, Context::List, false), Some(Action::Bottom));
+        let ctrl_d = key(KeyCode::Char('d'), KeyModifiers::CONTROL);
+        assert_eq!(
+            action_for(&ctrl_d, Context::List, false),
+            Some(Action::PageDown),
+            "ctrl-d pages, never deletes"
+        );
+        let back_tab = key(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(action_for(&back_tab, Context::List, false), Some(Action::PrevPane));
+        let d = key(KeyCode::Char('d'), KeyModifiers::NONE);
+        assert_eq!(action_for(&d, Context::Welcome, false), Some(Action::StartDemo));
+        assert_eq!(action_for(&d, Context::List, false), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for ctx in [Context::List, Context::Inspector, Context::Overlay, Context::Welcome] {
+            let specs = for_context(ctx, false);
+            for (i, a) in specs.iter().enumerate() {
+                for b in &specs[i + 1..] {
+                    for k in a.keys {
+                        assert!(!b.keys.contains(k) || a.action == b.action, "{k} bound twice in {ctx:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn labels() {
+        let down = REGISTRY.iter().find(|s| s.action == Action::Down).unwrap();
+        assert_eq!(keys_label(down), "j/↓");
+        assert_eq!(KeySpec::ctrl('d').to_string(), "ctrl-d");
+    }
+}

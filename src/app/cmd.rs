@@ -1,0 +1,77 @@
+//! Effects `update` asks the runtime to perform. Requests name a slot and a generation: a new
+//! request in a slot cancels the old one, and results with an old generation are dropped.
+use crate::api::ListParams;
+use std::time::Duration;
+
+/// A request slot: at most one request per slot is alive (latest wins).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Slot {
+    List,
+    Person,
+    Lookup,
+    Project,
+}
+
+/// Debounce timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Timer {
+    /// Search-as-you-type.
+    Search,
+    /// Load the highlighted person once the selection settles.
+    Prefetch,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cmd {
+    /// First page of a query (replaces the list).
+    ListPersons {
+        generation: u64,
+        params: ListParams,
+    },
+    /// Follow the list's `next` link (appends).
+    ListNext {
+        generation: u64,
+        next: String,
+    },
+    /// Retrieve one person by UUID.
+    GetPerson {
+        generation: u64,
+        uuid: String,
+    },
+    /// Resolve `:person <uuid | distinct id>`.
+    FindPerson {
+        generation: u64,
+        query: String,
+    },
+    /// Load the project (name, display-name properties).
+    LoadProject,
+    /// Drop whatever is running in a slot.
+    Cancel(Slot),
+    /// Send `Msg::TimerFired { timer, generation }` after `after` (a newer one replaces it).
+    Debounce {
+        timer: Timer,
+        generation: u64,
+        after: Duration,
+    },
+    /// Put text on the clipboard (arboard, else OSC 52).
+    Copy {
+        text: String,
+        what: String,
+    },
+    /// Start the embedded sandbox and connect to it (welcome screen → demo).
+    StartDemo,
+    Quit,
+}
+
+impl Cmd {
+    /// The slot a request occupies, if it is a request.
+    pub fn slot(&self) -> Option<Slot> {
+        match self {
+            Cmd::ListPersons { .. } | Cmd::ListNext { .. } => Some(Slot::List),
+            Cmd::GetPerson { .. } => Some(Slot::Person),
+            Cmd::FindPerson { .. } => Some(Slot::Lookup),
+            Cmd::LoadProject => Some(Slot::Project),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! All of the app's state. `update` changes it; the view only reads it.
+use super::actions::Context;
+use super::cmd::Slot;
+use super::input::TextInput;
+use super::inspector::{PersonView, Row, RowOptions, rows};
+use crate::api::{PersonListItem, PersonRecord, Project};
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeSet, HashMap};
+
+/// Persons per list page.
+pub const PAGE_SIZE: u32 = 100;
+/// Load the next page when the selection is this close to the end of what is loaded.
+pub const LOAD_MORE_MARGIN: usize = 20;
+/// Kept message history.
+pub const MAX_MESSAGES: usize = 200;
+/// Full records kept for instant re-display.
+pub const RECORD_CACHE: usize = 500;
+
+/// Who we are talking to, for the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connection {
+    /// Printable origin, e.g. `https://eu.posthog.com` (never contains the key).
+    pub host: String,
+    /// The project as configured (`12345` or `@current`).
+    pub project: String,
+    pub profile: Option<String>,
+    pub demo: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// Nothing configured: how to connect, or `d` for the demo.
+    Welcome,
+    Main,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Inspector,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Message {
+    pub level: Level,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Overlay {
+    Help {
+        scroll: usize,
+    },
+    Messages {
+        scroll: usize,
+    },
+    /// The full value of a property (or any long text), wrapped.
+    Detail {
+        title: String,
+        text: String,
+        scroll: usize,
+    },
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchState {
+    pub input: TextInput,
+    /// The search box has keyboard focus.
+    pub editing: bool,
+    /// What is wrong with the current text; nothing is sent while set.
+    pub error: Option<String>,
+    /// The query text whose results the list shows.
+    pub applied: String,
+    pub generation: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListState {
+    pub items: Vec<PersonListItem>,
+    pub selected: usize,
+    pub scroll: usize,
+    pub next: Option<String>,
+    /// From `include_total`.
+    pub total: Option<u64>,
+    /// A first page is loading (the list may still show the previous results).
+    pub loading: bool,
+    /// The next page is loading.
+    pub loading_more: bool,
+    /// Why the last list request failed (shown in the list; `r` retries).
+    pub error: Option<String>,
+    pub generation: u64,
+    /// Where the list came from, e.g. "search: ali" (breadcrumb).
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InspectorState {
+    /// UUID of the person shown.
+    pub uuid: Option<String>,
+    pub selected: usize,
+    pub scroll: usize,
+    pub expanded: BTreeSet<String>,
+    pub filter: TextInput,
+    pub filter_editing: bool,
+    pub hide_dollar: bool,
+    /// The full record is being fetched.
+    pub loading: bool,
+    pub error: Option<String>,
+    pub generation: u64,
+    pub prefetch_generation: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// Wall clock, set by the runtime before each update (fixed in tests).
+    pub now: DateTime<Utc>,
+    pub screen: Screen,
+    pub conn: Option<Connection>,
+    pub read_only: bool,
+    pub focus: Focus,
+    /// The inspector fills the screen (Enter on a person).
+    pub zoomed: bool,
+    pub width: u16,
+    pub height: u16,
+    pub search: SearchState,
+    pub list: ListState,
+    pub inspector: InspectorState,
+    pub overlay: Option<Overlay>,
+    /// The command palette's text while it is open.
+    pub palette: Option<TextInput>,
+    pub messages: Vec<Message>,
+    /// Slots with a request in flight (the spinner runs while non-empty).
+    pub busy: BTreeSet<Slot>,
+    pub spinner: usize,
+    pub project: Option<Project>,
+    /// Full records by UUID.
+    pub records: HashMap<String, PersonRecord>,
+    pub lookup_generation: u64,
+    /// A person opened with `:person` who is not in the current list.
+    pub extra_person: Option<PersonListItem>,
+    /// Why the demo could not start (welcome screen).
+    pub welcome_error: Option<String>,
+    pub should_quit: bool,
+}
+
+impl Model {
+    pub fn new(now: DateTime<Utc>, conn: Option<Connection>, read_only: bool) -> Self {
+        Self {
+            now,
+            screen: if conn.is_some() { Screen::Main } else { Screen::Welcome },
+            conn,
+            read_only,
+            focus: Focus::List,
+            zoomed: false,
+            width: 80,
+            height: 24,
+            search: SearchState::default(),
+            list: ListState { loading: true, source: "all persons".into(), ..Default::default() },
+            inspector: InspectorState { hide_dollar: false, ..Default::default() },
+            overlay: None,
+            palette: None,
+            messages: Vec::new(),
+            busy: BTreeSet::new(),
+            spinner: 0,
+            project: None,
+            records: HashMap::new(),
+            lookup_generation: 0,
+            extra_person: None,
+            welcome_error: None,
+            should_quit: false,
+        }
+    }
+
+    /// Which action table keys are looked up in (text fields are handled before this).
+    pub fn context(&self) -> Context {
+        if self.screen == Screen::Welcome {
+            Context::Welcome
+        } else if self.overlay.is_some() {
+            Context::Overlay
+        } else {
+            match self.focus {
+                Focus::List => Context::List,
+                Focus::Inspector => Context::Inspector,
+            }
+        }
+    }
+
+    /// A text field has the keyboard.
+    pub fn text_focus(&self) -> bool {
+        self.palette.is_some()
+            || (self.overlay.is_none() && (self.search.editing || self.inspector.filter_editing))
+    }
+
+    pub fn display_props(&self) -> Option<&[String]> {
+        self.project.as_ref().and_then(|p| p.person_display_name_properties.as_deref())
+    }
+
+    pub fn selected_person(&self) -> Option<&PersonListItem> {
+        self.list.items.get(self.list.selected)
+    }
+
+    /// The person the inspector shows: the full record when loaded, else the list row.
+    pub fn inspected(&self) -> Option<PersonView> {
+        let uuid = self.inspector.uuid.as_deref()?;
+        if let Some(rec) = self.records.get(uuid) {
+            return Some(PersonView::from_record(rec, self.display_props()));
+        }
+        self.list
+            .items
+            .iter()
+            .chain(self.extra_person.as_ref())
+            .find(|p| p.uuid() == uuid)
+            .map(|p| PersonView::from_list(p, self.display_props()))
+    }
+
+    /// The inspector's rows for the inspected person.
+    pub fn inspector_rows(&self) -> Vec<Row> {
+        match self.inspected() {
+            Some(p) => rows(
+                &p,
+                &RowOptions {
+                    filter: &self.inspector.filter.text,
+                    hide_dollar: self.inspector.hide_dollar,
+                    expanded: Some(&self.inspector.expanded),
+                },
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn last_message(&self) -> Option<&Message> {
+        self.messages.last()
+    }
+
+    pub fn is_busy(&self) -> bool {
+        !self.busy.is_empty()
+    }
+
+    /// Records a message for the status bar and `:messages`.
+    pub fn push_message(&mut self, level: Level, text: impl Into<String>) {
+        self.messages.push(Message { level, text: text.into(), at: self.now });
+        if self.messages.len() > MAX_MESSAGES {
+            let extra = self.messages.len() - MAX_MESSAGES;
+            self.messages.drain(..extra);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! Everything that can happen to the app: input, timers, and the results of async work. Tasks
+//! report only by sending one of these through the single channel.
+use crate::api::{ApiError, Page, PersonListItem, PersonRecord, Project};
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Spinner frame; only sent while requests are in flight.
+    Tick,
+    /// A debounce timer started by `Cmd::Debounce` ran out.
+    TimerFired {
+        timer: crate::app::Timer,
+        generation: u64,
+    },
+    /// A page of persons for the list (`append` for "load more").
+    PersonsLoaded {
+        generation: u64,
+        append: bool,
+        result: Result<Page<PersonListItem>, ApiError>,
+    },
+    /// The full record of a person (retrieve).
+    PersonLoaded {
+        generation: u64,
+        uuid: String,
+        result: Result<PersonRecord, ApiError>,
+    },
+    /// `:person <id>` resolved to a person, or not.
+    PersonFound {
+        generation: u64,
+        query: String,
+        result: Result<Option<PersonListItem>, ApiError>,
+    },
+    ProjectLoaded(Result<Project, ApiError>),
+    /// The clipboard write finished: which mechanism was used, or why it failed.
+    Copied {
+        what: String,
+        result: Result<&'static str, String>,
+    },
+    /// The runtime connected (after start-up or after starting the demo from the welcome screen).
+    Connected(crate::app::Connection),
+    /// Connecting failed (e.g. the demo sandbox could not start).
+    ConnectFailed(String),
+}

@@ -1,0 +1,95 @@
+//! The command palette (`:`): the commands, their parsing, and Tab completion.
+
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub args: &'static str,
+    pub desc: &'static str,
+}
+
+/// Every palette command, in the order completion lists them.
+pub static COMMANDS: &[CommandSpec] = &[
+    CommandSpec { name: "person", args: "<distinct id | uuid>", desc: "jump straight to a person" },
+    CommandSpec { name: "messages", args: "", desc: "message history" },
+    CommandSpec { name: "refresh", args: "", desc: "reload the list" },
+    CommandSpec { name: "help", args: "", desc: "keys and commands" },
+    CommandSpec { name: "quit", args: "", desc: "quit hogdex" },
+    CommandSpec { name: "q", args: "", desc: "quit hogdex" },
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaletteCommand {
+    Person(String),
+    Messages,
+    Refresh,
+    Help,
+    Quit,
+}
+
+pub fn parse(input: &str) -> Result<PaletteCommand, String> {
+    let input = input.trim().trim_start_matches(':').trim();
+    let (name, rest) = input.split_once(char::is_whitespace).map_or((input, ""), |(a, b)| (a, b.trim()));
+    match name {
+        "" => Err("type a command; Tab completes".into()),
+        "q" | "quit" | "q!" => Ok(PaletteCommand::Quit),
+        "messages" | "msgs" => Ok(PaletteCommand::Messages),
+        "refresh" => Ok(PaletteCommand::Refresh),
+        "help" => Ok(PaletteCommand::Help),
+        "person" if rest.is_empty() => Err(":person needs a distinct id or UUID".into()),
+        "person" => Ok(PaletteCommand::Person(rest.to_string())),
+        other => Err(format!("unknown command :{other}; Tab lists commands")),
+    }
+}
+
+/// Commands whose name starts with the first word typed (all, when nothing is typed).
+pub fn matches(input: &str) -> Vec<&'static CommandSpec> {
+    let input = input.trim_start();
+    if input.contains(char::is_whitespace) {
+        let name = input.split_whitespace().next().unwrap_or("");
+        return COMMANDS.iter().filter(|c| c.name == name).collect();
+    }
+    COMMANDS.iter().filter(|c| c.name.starts_with(input)).collect()
+}
+
+/// Tab: the completed text, when the typed prefix names one command (or a longer common prefix).
+pub fn complete(input: &str) -> Option<String> {
+    if input.contains(char::is_whitespace) {
+        return None;
+    }
+    let found = matches(input);
+    match found.as_slice() {
+        [] => None,
+        [one] => Some(if one.args.is_empty() { one.name.to_string() } else { format!("{} ", one.name) }),
+        many => {
+            let first = many[0].name;
+            let common = (input.len()..=first.len())
+                .rev()
+                .find(|&n| many.iter().all(|c| c.name.starts_with(&first[..n])))
+                .unwrap_or(input.len());
+            (common > input.len()).then(|| first[..common].to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_commands() {
+        assert_eq!(parse("q"), Ok(PaletteCommand::Quit));
+        assert_eq!(parse(":messages"), Ok(PaletteCommand::Messages));
+        assert_eq!(parse("person  user-42 "), Ok(PaletteCommand::Person("user-42".into())));
+        assert!(parse("person").unwrap_err().contains("needs"));
+        assert!(parse("frobnicate").unwrap_err().contains("unknown command"));
+    }
+
+    #[test]
+    fn completes_unique_prefixes() {
+        assert_eq!(complete("pe").as_deref(), Some("person "));
+        assert_eq!(complete("me").as_deref(), Some("messages"));
+        assert_eq!(complete("q"), None, "q and quit are both commands; q is already complete");
+        assert_eq!(complete("x"), None);
+        assert_eq!(matches("").len(), COMMANDS.len());
+        assert_eq!(matches("person abc").len(), 1);
+    }
+}

@@ -1,0 +1,203 @@
+//! Keys while a text field has focus: the search box (search-as-you-type, debounced), the
+//! inspector's filter, and the command palette.
+use super::{act, inspect, list};
+use crate::app::actions::Action;
+use crate::app::input::TextInput;
+use crate::app::model::{Focus, Level, Model, Overlay};
+use crate::app::palette::{PaletteCommand, complete, parse};
+use crate::app::search::parse_query;
+use crate::app::update::SEARCH_DEBOUNCE;
+use crate::app::{Cmd, Slot, Timer};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Applies a line-editing key; returns whether the text changed (`None`: not an editing key).
+fn edit(input: &mut TextInput, key: &KeyEvent) -> Option<bool> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    Some(match key.code {
+        KeyCode::Char('w') if ctrl => input.delete_word(),
+        KeyCode::Char('u') if ctrl => {
+            let had = !input.text.is_empty();
+            input.clear();
+            had
+        }
+        KeyCode::Char('a') if ctrl => {
+            input.home();
+            false
+        }
+        KeyCode::Char('e') if ctrl => {
+            input.end();
+            false
+        }
+        KeyCode::Char(_) if ctrl => return None,
+        KeyCode::Char(c) => {
+            input.insert(c);
+            true
+        }
+        KeyCode::Backspace => input.backspace(),
+        KeyCode::Delete => input.delete(),
+        KeyCode::Left => {
+            input.left();
+            false
+        }
+        KeyCode::Right => {
+            input.right();
+            false
+        }
+        KeyCode::Home => {
+            input.home();
+            false
+        }
+        KeyCode::End => {
+            input.end();
+            false
+        }
+        _ => return None,
+    })
+}
+
+/// Search box: typing schedules a debounced search; Enter runs now and moves to the results;
+/// Esc clears; ↑/↓ move through the results while typing.
+pub fn search_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    match key.code {
+        KeyCode::Enter => {
+            model.search.editing = false;
+            let text = model.search.input.text.trim().to_string();
+            let mut cmds = Vec::new();
+            if text != model.search.applied || model.list.error.is_some() {
+                model.search.generation += 1; // the pending debounce is now redundant
+                cmds = list::run_search(model);
+                if model.search.error.is_some() {
+                    model.search.editing = true; // malformed: stay to fix it
+                    return cmds;
+                }
+            }
+            super::focus(model, Focus::List);
+            cmds
+        }
+        KeyCode::Esc => {
+            model.search.editing = false;
+            model.search.generation += 1;
+            let had_query = !model.search.applied.is_empty();
+            model.search.input.clear();
+            model.search.error = None;
+            if had_query { list::run_search(model) } else { Vec::new() }
+        }
+        KeyCode::Tab => {
+            model.search.editing = false;
+            Vec::new()
+        }
+        KeyCode::Down => act(model, Action::Down),
+        KeyCode::Up => act(model, Action::Up),
+        _ => match edit(&mut model.search.input, &key) {
+            Some(true) => search_changed(model),
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// The text changed: validate now, search after a pause (nothing is sent for a malformed query).
+fn search_changed(model: &mut Model) -> Vec<Cmd> {
+    model.search.generation += 1;
+    match parse_query(&model.search.input.text) {
+        Err(e) => {
+            model.search.error = Some(e);
+            Vec::new()
+        }
+        Ok(_) => {
+            model.search.error = None;
+            vec![Cmd::Debounce {
+                timer: Timer::Search,
+                generation: model.search.generation,
+                after: SEARCH_DEBOUNCE,
+            }]
+        }
+    }
+}
+
+/// Inspector filter: narrows rows as you type; Enter keeps it, Esc clears it.
+pub fn filter_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    match key.code {
+        KeyCode::Enter | KeyCode::Tab => model.inspector.filter_editing = false,
+        KeyCode::Esc => {
+            model.inspector.filter_editing = false;
+            model.inspector.filter.clear();
+            inspect::follow_selection(model);
+        }
+        KeyCode::Down => return act(model, Action::Down),
+        KeyCode::Up => return act(model, Action::Up),
+        _ => {
+            if edit(&mut model.inspector.filter, &key) == Some(true) {
+                model.inspector.selected = 0;
+                model.inspector.scroll = 0;
+                inspect::follow_selection(model);
+            }
+        }
+    }
+    Vec::new()
+}
+
+/// Command palette: Tab completes, Enter runs, Esc (or Backspace on empty) closes.
+pub fn palette_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let Some(input) = model.palette.as_mut() else { return Vec::new() };
+    match key.code {
+        KeyCode::Esc => model.palette = None,
+        KeyCode::Backspace if input.text.is_empty() => model.palette = None,
+        KeyCode::Tab => {
+            if let Some(done) = complete(&input.text) {
+                input.set(&done);
+            }
+        }
+        KeyCode::Enter => {
+            let text = input.text.clone();
+            return match parse(&text) {
+                Ok(cmd) => {
+                    model.palette = None;
+                    run_command(model, cmd)
+                }
+                Err(e) => {
+                    model.push_message(Level::Warn, e);
+                    Vec::new()
+                }
+            };
+        }
+        _ => {
+            edit(input, &key);
+        }
+    }
+    Vec::new()
+}
+
+fn run_command(model: &mut Model, cmd: PaletteCommand) -> Vec<Cmd> {
+    match cmd {
+        PaletteCommand::Quit => act(model, Action::ForceQuit),
+        PaletteCommand::Help => act(model, Action::Help),
+        PaletteCommand::Refresh => act(model, Action::Refresh),
+        PaletteCommand::Messages => {
+            model.overlay = Some(Overlay::Messages { scroll: 0 });
+            Vec::new()
+        }
+        PaletteCommand::Person(query) => {
+            model.lookup_generation += 1;
+            model.busy.insert(Slot::Lookup);
+            model.push_message(Level::Info, format!("Looking up {query}…"));
+            vec![Cmd::FindPerson { generation: model.lookup_generation, query }]
+        }
+    }
+}
+
+/// Bracketed paste goes into whichever text field has focus.
+pub fn paste(model: &mut Model, text: &str) -> Vec<Cmd> {
+    if let Some(input) = model.palette.as_mut() {
+        input.insert_str(text);
+        Vec::new()
+    } else if model.search.editing {
+        model.search.input.insert_str(text);
+        search_changed(model)
+    } else if model.inspector.filter_editing {
+        model.inspector.filter.insert_str(text);
+        inspect::follow_selection(model);
+        Vec::new()
+    } else {
+        Vec::new()
+    }
+}

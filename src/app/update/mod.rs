@@ -1,0 +1,247 @@
+//! `update`: the only place state changes. Pure: no I/O and no clocks (the runtime sets
+//! `model.now`). Returns the effects to run as `Cmd`s.
+mod fields;
+mod inspect;
+mod list;
+#[cfg(test)]
+mod tests;
+
+use super::actions::{Action, action_for};
+use super::model::{Focus, Level, Model, Overlay, Screen};
+use super::{Cmd, Msg, Slot, Timer};
+use crate::api::ErrorKind;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::time::Duration;
+
+pub const SEARCH_DEBOUNCE: Duration = Duration::from_millis(250);
+pub const PREFETCH_DEBOUNCE: Duration = Duration::from_millis(120);
+
+/// Commands to run at start-up (or once connected from the welcome screen).
+pub fn init(model: &mut Model) -> Vec<Cmd> {
+    if model.screen == Screen::Welcome {
+        return Vec::new();
+    }
+    model.busy.insert(Slot::Project);
+    let mut cmds = vec![Cmd::LoadProject];
+    cmds.extend(list::run_search(model));
+    cmds
+}
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Key(key) => on_key(model, key),
+        Msg::Mouse(_) => Vec::new(),
+        Msg::Paste(text) => fields::paste(model, &text),
+        Msg::Resize { width, height } => {
+            model.width = width;
+            model.height = height;
+            list::follow_selection(model);
+            inspect::follow_selection(model);
+            Vec::new()
+        }
+        Msg::Tick => {
+            model.spinner = model.spinner.wrapping_add(1);
+            Vec::new()
+        }
+        Msg::TimerFired { timer: Timer::Search, generation } => {
+            if generation == model.search.generation {
+                list::run_search(model)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::TimerFired { timer: Timer::Prefetch, generation } => {
+            if generation == model.inspector.prefetch_generation {
+                inspect::fetch_inspected(model, false)
+            } else {
+                Vec::new()
+            }
+        }
+        Msg::PersonsLoaded { generation, append, result } => list::loaded(model, generation, append, result),
+        Msg::PersonLoaded { generation, uuid, result } => inspect::loaded(model, generation, uuid, result),
+        Msg::PersonFound { generation, query, result } => inspect::found(model, generation, query, result),
+        Msg::ProjectLoaded(result) => {
+            model.busy.remove(&Slot::Project);
+            match result {
+                Ok(p) => model.project = Some(p),
+                Err(e) => {
+                    model.push_message(Level::Warn, format!("{e} (display names use PostHog's defaults)"))
+                }
+            }
+            Vec::new()
+        }
+        Msg::Copied { what, result } => {
+            match result {
+                Ok(how) => model.push_message(Level::Info, format!("Copied {what} ({how})")),
+                Err(e) => model.push_message(Level::Error, format!("Could not copy {what}: {e}")),
+            }
+            Vec::new()
+        }
+        Msg::Connected(conn) => {
+            model.conn = Some(conn);
+            model.screen = Screen::Main;
+            model.welcome_error = None;
+            init(model)
+        }
+        Msg::ConnectFailed(reason) => {
+            model.push_message(Level::Error, reason.clone());
+            model.welcome_error = Some(reason);
+            Vec::new()
+        }
+    }
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return quit(model);
+    }
+    if model.palette.is_some() {
+        return fields::palette_key(model, key);
+    }
+    if model.overlay.is_none() && model.search.editing {
+        return fields::search_key(model, key);
+    }
+    if model.overlay.is_none() && model.inspector.filter_editing {
+        return fields::filter_key(model, key);
+    }
+    match action_for(&key, model.context(), model.read_only) {
+        Some(action) => act(model, action),
+        None => Vec::new(),
+    }
+}
+
+/// Performs an action in the current context.
+pub(crate) fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
+    if model.overlay.is_some() {
+        return overlay_action(model, action);
+    }
+    match action {
+        Action::Quit => {
+            if model.zoomed {
+                model.zoomed = false;
+                model.focus = Focus::List;
+                Vec::new()
+            } else {
+                quit(model)
+            }
+        }
+        Action::ForceQuit => quit(model),
+        Action::Help => {
+            model.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        Action::Palette => {
+            model.palette = Some(Default::default());
+            Vec::new()
+        }
+        Action::Refresh => refresh(model),
+        Action::NextPane | Action::PrevPane => {
+            let to = if model.focus == Focus::List { Focus::Inspector } else { Focus::List };
+            focus(model, to);
+            Vec::new()
+        }
+        Action::FocusList => {
+            focus(model, Focus::List);
+            Vec::new()
+        }
+        Action::FocusInspector => {
+            focus(model, Focus::Inspector);
+            Vec::new()
+        }
+        Action::Back => back(model),
+        Action::StartDemo => {
+            model.welcome_error = None;
+            model.push_message(Level::Info, "Starting the demo sandbox…");
+            vec![Cmd::StartDemo]
+        }
+        _ => match model.focus {
+            Focus::List => list::action(model, action),
+            Focus::Inspector => inspect::action(model, action),
+        },
+    }
+}
+
+fn overlay_action(model: &mut Model, action: Action) -> Vec<Cmd> {
+    let page = (model.height as usize).saturating_sub(6).max(1);
+    let Some(overlay) = model.overlay.as_mut() else { return Vec::new() };
+    let scroll = match overlay {
+        Overlay::Help { scroll } | Overlay::Messages { scroll } | Overlay::Detail { scroll, .. } => scroll,
+    };
+    match action {
+        Action::Down => *scroll = scroll.saturating_add(1),
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll = scroll.saturating_add(page),
+        Action::PageUp => *scroll = scroll.saturating_sub(page),
+        Action::Top => *scroll = 0,
+        Action::Bottom => *scroll = usize::MAX / 2,
+        Action::Back | Action::Quit => model.overlay = None,
+        Action::ForceQuit => return quit(model),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn quit(model: &mut Model) -> Vec<Cmd> {
+    model.should_quit = true;
+    vec![Cmd::Quit]
+}
+
+pub(crate) fn focus(model: &mut Model, to: Focus) {
+    model.focus = to;
+    if to == Focus::List {
+        model.zoomed = false;
+    }
+}
+
+/// Esc, layered: inspector filter → zoom → search → focus back to the list.
+fn back(model: &mut Model) -> Vec<Cmd> {
+    if model.focus == Focus::Inspector && !model.inspector.filter.text.is_empty() {
+        model.inspector.filter.clear();
+        inspect::follow_selection(model);
+        return Vec::new();
+    }
+    if model.zoomed || model.focus == Focus::Inspector {
+        focus(model, Focus::List);
+        return Vec::new();
+    }
+    if !model.search.applied.is_empty() || !model.search.input.text.is_empty() {
+        model.search.input.clear();
+        model.search.error = None;
+        return list::run_search(model);
+    }
+    Vec::new()
+}
+
+/// `r`: reload the list (same query), the inspected person and, if it failed, the project.
+fn refresh(model: &mut Model) -> Vec<Cmd> {
+    if model.screen == Screen::Welcome {
+        return Vec::new();
+    }
+    let mut cmds = Vec::new();
+    if model.project.is_none() && !model.busy.contains(&Slot::Project) {
+        model.busy.insert(Slot::Project);
+        cmds.push(Cmd::LoadProject);
+    }
+    let applied = model.search.applied.clone();
+    model.search.input.set(&applied);
+    cmds.extend(list::run_search(model));
+    cmds.extend(inspect::fetch_inspected(model, true));
+    cmds
+}
+
+/// One sentence for a failed request, with a hint to retry when that can help.
+pub(crate) fn error_text(e: &crate::api::ApiError) -> String {
+    let retry = matches!(
+        e.kind,
+        ErrorKind::Unauthorized { .. }
+            | ErrorKind::Forbidden { .. }
+            | ErrorKind::Timeout
+            | ErrorKind::Connect { .. }
+            | ErrorKind::Server { .. }
+            | ErrorKind::RateLimited { .. }
+    );
+    if retry { format!("{e} — press r to retry") } else { e.to_string() }
+}
