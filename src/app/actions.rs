@@ -182,18 +182,24 @@ pub fn action_for(key: &KeyEvent, ctx: Context, read_only: bool) -> Option<Actio
         .filter(|s| s.contexts.contains(&ctx))
         .find(usable)
         .or_else(|| {
-            (ctx != Context::Welcome && ctx != Context::Overlay)
+            inherits_global(ctx)
                 .then(|| REGISTRY.iter().filter(|s| s.contexts.contains(&Context::Global)).find(usable))
                 .flatten()
         })
         .map(|s| s.action)
 }
 
+/// Whether global bindings apply in `ctx` (not on the welcome screen or inside an overlay).
+fn inherits_global(ctx: Context) -> bool {
+    !matches!(ctx, Context::Welcome | Context::Overlay)
+}
+
 /// The actions shown for a context: its own first, then global ones.
 pub fn for_context(ctx: Context, read_only: bool) -> Vec<&'static ActionSpec> {
     let own = REGISTRY.iter().filter(|s| s.contexts.contains(&ctx));
-    let global =
-        REGISTRY.iter().filter(|s| s.contexts.contains(&Context::Global) && !s.contexts.contains(&ctx));
+    let global = REGISTRY.iter().filter(|s| {
+        inherits_global(ctx) && s.contexts.contains(&Context::Global) && !s.contexts.contains(&ctx)
+    });
     own.chain(global).filter(|s| !(read_only && s.write)).collect()
 }
 
@@ -240,6 +246,19 @@ mod tests {
                     for k in a.keys {
                         assert!(!b.keys.contains(k) || a.action == b.action, "{k} bound twice in {ctx:?}");
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn what_is_shown_is_what_works() {
+        for ctx in [Context::List, Context::Inspector, Context::Overlay, Context::Welcome] {
+            for spec in for_context(ctx, false) {
+                for k in spec.keys {
+                    let mods = if k.ctrl { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
+                    let ev = key(k.code, mods);
+                    assert_eq!(action_for(&ev, ctx, false), Some(spec.action), "{k} in {ctx:?}");
                 }
             }
         }

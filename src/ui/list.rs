@@ -1,0 +1,182 @@
+//! The person list: a bordered table (name, email or id, first seen, last seen) with a header
+//! row, the selection, and its loading / error / empty states. Only visible rows are built.
+use super::{Ui, thousands};
+use crate::api::{PersonListItem, display_name, is_anonymous_distinct_id};
+use crate::app::{Focus, time};
+use crate::text::{fit, pad};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use serde_json::Value;
+
+/// Width of each time column ("11mo ago", "just now").
+const TIME_W: usize = 10;
+
+/// Which columns fit, and how wide each is (the gutter holds the selection marker).
+struct Columns {
+    name: usize,
+    email: usize,
+    first_seen: bool,
+    last_seen: bool,
+}
+
+impl Columns {
+    fn for_width(inner: usize) -> Self {
+        let last_seen = inner >= 34;
+        let first_seen = inner >= 56;
+        let times = (usize::from(last_seen) + usize::from(first_seen)) * (TIME_W + 1);
+        let rest = inner.saturating_sub(2 + times + 1);
+        let name = rest / 2;
+        Self { name, email: rest - name, first_seen, last_seen }
+    }
+}
+
+pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let (m, t) = (ui.model, ui.theme);
+    let list = &m.list;
+    let focused = m.focus == Focus::List;
+    let mut block = Block::bordered()
+        .border_style(if focused { t.border_focused } else { t.border })
+        .title(title(ui, area.width.saturating_sub(4) as usize));
+    if let Some(bottom) = bottom_line(ui, area.width.saturating_sub(2) as usize) {
+        block = block.title_bottom(bottom);
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.is_empty() {
+        return;
+    }
+    let w = inner.width as usize;
+    let cols = Columns::for_width(w);
+
+    if list.items.is_empty() {
+        let lines = if let Some(err) = &list.error {
+            vec![
+                Line::styled(format!("✗ {}", fit(err, 2000)), t.error),
+                Line::default(),
+                Line::styled("press r to retry", t.muted),
+            ]
+        } else if list.loading {
+            vec![Line::styled("Loading persons…", t.muted)]
+        } else {
+            vec![Line::styled("No persons match", t.muted)]
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+
+    let viewport = (inner.height as usize).saturating_sub(1);
+    let mut lines = Vec::with_capacity(viewport + 1);
+    lines.push(Line::styled(header(&cols, w), t.header));
+    let end = (list.scroll + viewport).min(list.items.len());
+    for (i, person) in list.items.iter().enumerate().take(end).skip(list.scroll) {
+        let selected = i == list.selected;
+        let line = row(ui, person, &cols, w, selected);
+        lines.push(if selected {
+            line.style(if focused { t.selection } else { t.selection_unfocused })
+        } else {
+            line
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn title<'a>(ui: &Ui, max: usize) -> Line<'a> {
+    let (list, t) = (&ui.model.list, ui.theme);
+    let mut count = match list.total {
+        Some(total) => format!("{} of {}", thousands(list.items.len() as u64), thousands(total)),
+        None => thousands(list.items.len() as u64),
+    };
+    if list.next.is_some() {
+        count.push('…');
+    }
+    let source = fit(&list.source, max.saturating_sub(count.len() + 14).max(4));
+    let mut spans = vec![
+        Span::styled(" Persons ", t.title),
+        Span::styled(format!("› {source} · "), t.muted),
+        Span::styled(count, t.text),
+    ];
+    if list.loading && !list.items.is_empty() {
+        spans.push(Span::styled(" (loading…)", t.muted));
+    }
+    spans.push(Span::raw(" "));
+    Line::from(spans)
+}
+
+/// The bottom border: a failed request when items are still shown, or "loading more…".
+fn bottom_line<'a>(ui: &Ui, max: usize) -> Option<Line<'a>> {
+    let (list, t) = (&ui.model.list, ui.theme);
+    if let (Some(err), false) = (&list.error, list.items.is_empty()) {
+        const RETRY: &str = " · press r to retry ";
+        let err = fit(err, max.saturating_sub(RETRY.len() + 3).max(8));
+        return Some(Line::from(vec![
+            Span::styled(format!(" ✗ {err}"), t.error),
+            Span::styled(RETRY, t.muted),
+        ]));
+    }
+    list.loading_more.then(|| Line::styled(" loading more… ", t.muted))
+}
+
+fn header(cols: &Columns, w: usize) -> String {
+    let mut s = format!("  {} {}", pad("Name", cols.name), pad("Email / distinct id", cols.email));
+    if cols.first_seen {
+        s.push(' ');
+        s.push_str(&pad("First seen", TIME_W));
+    }
+    if cols.last_seen {
+        s.push(' ');
+        s.push_str(&pad("Last seen", TIME_W));
+    }
+    pad(&s, w)
+}
+
+fn row<'a>(ui: &Ui, p: &PersonListItem, cols: &Columns, w: usize, selected: bool) -> Line<'a> {
+    let (m, t) = (ui.model, ui.theme);
+    let (email, anonymous) = email_or_id(p);
+    let mut name = display_name(&p.properties, &p.distinct_ids, m.display_props());
+    // When the display name is the email shown beside it, the `name` property says more.
+    if name == email
+        && let Some(Value::String(n)) = p.properties.get("name")
+        && !n.trim().is_empty()
+    {
+        name = n.clone();
+    }
+    let marker = if selected { "▶ " } else { "  " };
+    // The selected line's own style (reverse / highlight) must not be fought by muted colours.
+    let muted = if selected { t.text } else { t.muted };
+    let mut spans = vec![
+        Span::raw(marker),
+        Span::styled(pad(&name, cols.name), t.text),
+        Span::raw(" "),
+        Span::styled(pad(&email, cols.email), if anonymous { muted } else { t.text }),
+    ];
+    let mut used = 2 + cols.name + 1 + cols.email;
+    for (show, ts) in [(cols.first_seen, &p.created_at), (cols.last_seen, &p.last_seen_at)] {
+        if show {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(pad(&time::relative(m.now, ts.as_deref()), TIME_W), muted));
+            used += TIME_W + 1;
+        }
+    }
+    if used < w {
+        spans.push(Span::raw(" ".repeat(w - used)));
+    }
+    Line::from(spans)
+}
+
+/// The `email` property, else the first non-anonymous distinct id, else the first id (anonymous).
+fn email_or_id(p: &PersonListItem) -> (String, bool) {
+    if let Some(Value::String(e)) = p.properties.get("email") {
+        if !e.trim().is_empty() {
+            return (e.clone(), false);
+        }
+    }
+    if let Some(id) = p.distinct_ids.iter().find(|d| !is_anonymous_distinct_id(d)) {
+        return (id.clone(), false);
+    }
+    (p.distinct_ids.first().cloned().unwrap_or_default(), true)
+}
