@@ -3,6 +3,7 @@
 pub mod api;
 pub mod app;
 pub mod cli;
+pub mod runtime;
 pub mod sandbox;
 pub mod text;
 pub mod typed_value;

@@ -1,6 +1,7 @@
-//! The `hogdex` binary: parse arguments, then run the CLI, the sandbox, or (soon) the TUI.
+//! The `hogdex` binary: parse arguments, then run the TUI, a CLI subcommand, or the sandbox.
 use clap::Parser;
 use std::process::ExitCode;
+use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = hogdex::cli::Cli::parse();
@@ -11,5 +12,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(hogdex::cli::run(cli))
+    let code = runtime.block_on(hogdex::cli::run(cli));
+    // Don't wait for blocking work that may still hang (e.g. an X11 clipboard connection).
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    code
 }

@@ -40,6 +40,19 @@ pub struct ConnectionArgs {
     /// Seconds before a request is abandoned
     #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
+    /// With --demo: extra sandbox persons from a JSON file (as `hogdex sandbox --fixtures`)
+    #[arg(long, global = true, value_name = "FILE", hide_short_help = true)]
+    pub demo_fixtures: Option<PathBuf>,
+    /// With --demo: number of generated demo persons
+    #[arg(long, global = true, default_value_t = 5000, value_name = "N", hide_short_help = true)]
+    pub demo_persons: usize,
+}
+
+impl ConnectionArgs {
+    /// The sandbox `--demo` (or the welcome screen's demo) starts.
+    pub fn demo_options(&self) -> crate::runtime::DemoOptions {
+        crate::runtime::DemoOptions { persons: self.demo_persons, fixtures: self.demo_fixtures.clone() }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,9 +26,14 @@ POSTHOG_PROJECT_ID) or pass --api-key; to try hogdex without an account, add --d
 pub async fn connect(args: &ConnectionArgs) -> Result<Connection, String> {
     let options = ClientOptions { timeout: Duration::from_secs(args.timeout.max(1)), ..Default::default() };
     if args.demo {
-        let handle = sandbox::spawn(SandboxConfig { port: 0, ..Default::default() })
-            .await
-            .map_err(|e| format!("could not start the demo sandbox: {e:#}"))?;
+        let config = SandboxConfig {
+            port: 0,
+            persons: args.demo_persons,
+            fixtures: args.demo_fixtures.clone(),
+            ..Default::default()
+        };
+        let handle =
+            sandbox::spawn(config).await.map_err(|e| format!("could not start the demo sandbox: {e:#}"))?;
         let host = resolve_host(&handle.base_url(), false).map_err(|e| e.to_string())?;
         let client =
             Client::new(host, ProjectRef::Id(handle.project_id()), ApiKey::new(handle.key()), options)

@@ -1,5 +1,6 @@
-//! The scripting CLI (`hogdex persons …`, `hogdex projects`, `hogdex sandbox`) over the same API
-//! client the TUI uses. May import `api`, `sandbox`, `text` and `typed_value`; never the TUI.
+//! The command line: the scripting CLI (`hogdex persons …`, `hogdex projects`, `hogdex sandbox`)
+//! over the same API client the TUI uses, and `hogdex` alone, which starts the TUI. May import
+//! `api`, `sandbox`, `text`, `typed_value`, and `app`/`runtime` only to start the TUI.
 mod args;
 mod connect;
 mod persons;
@@ -70,32 +71,44 @@ async fn with_connection(
     result
 }
 
-/// `hogdex` with no subcommand: the terminal UI. Until it lands, `--demo` serves the sandbox and
-/// says how to use it; without configuration, say how to connect.
+/// `hogdex` with no subcommand: the terminal UI — on the sandbox with `--demo`, on PostHog when
+/// a key is configured, else on the welcome screen (which offers the demo). Without a terminal on
+/// stdout there is no TUI: the welcome text when nothing is configured, else a usage error.
 async fn no_command(conn: &ConnectionArgs) -> Result<(), Failure> {
-    if conn.demo {
-        let connection = connect(conn).await.map_err(Failure::failed)?;
-        let base = connection.client.host().to_string();
-        println!("hogdex demo: a PostHog-compatible sandbox is listening on {base} (project 1).");
-        println!("The terminal UI is not built yet; meanwhile try, in another terminal:");
-        println!(
-            "  curl -H 'Authorization: Bearer {}' '{base}/api/projects/1/persons/?search=ali'",
-            crate::sandbox::DEMO_KEY
-        );
-        println!(
-            "  hogdex --host {base} --project 1 --api-key {} persons list --search ali",
-            crate::sandbox::DEMO_KEY
-        );
-        println!("Press Ctrl-C to stop.");
-        let _ = tokio::signal::ctrl_c().await;
-        connection.close().await;
-        return Ok(());
+    use std::io::IsTerminal;
+    let configured = conn.demo || conn.api_key.is_some();
+    if !std::io::stdout().is_terminal() {
+        if !configured {
+            println!("{}", welcome_text());
+            return Ok(());
+        }
+        return Err(Failure::usage(
+            "the terminal UI needs a terminal on stdout; use `hogdex persons …` for scripts",
+        ));
     }
-    if conn.api_key.is_none() {
-        println!("{}", welcome_text());
-        return Ok(());
+    let mut start = crate::runtime::Start {
+        connection: None,
+        read_only: false,
+        sandbox: None,
+        demo: conn.demo_options(),
+    };
+    if configured {
+        let connection = connect(conn)
+            .await
+            .map_err(|e| if conn.demo { Failure::failed(e) } else { Failure::usage(e) })?;
+        let info = crate::app::Connection {
+            host: connection.client.host().as_str().to_string(),
+            project: connection.client.project().to_string(),
+            profile: None,
+            demo: connection.sandbox.is_some(),
+        };
+        start.connection = Some(crate::runtime::Connected { client: connection.client, info });
+        start.sandbox = connection.sandbox;
     }
-    Err(Failure::usage("the terminal UI is not built yet; use `hogdex persons --help` for the scripting CLI"))
+    crate::runtime::run(start).await.map_err(|e| match e.downcast_ref::<crate::runtime::Interrupted>() {
+        Some(i) => Failure { message: i.to_string(), code: i.exit_code() },
+        None => Failure::failed(format!("{e:#}")),
+    })
 }
 
 /// The friendly first-run screen shown when nothing is configured.

@@ -78,6 +78,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Connected(conn) => {
+            let what = if conn.demo { "the demo sandbox" } else { "PostHog" };
+            model.push_message(Level::Info, format!("Connected to {what} at {}", conn.host));
             model.conn = Some(conn);
             model.screen = Screen::Main;
             model.welcome_error = None;

@@ -1,0 +1,455 @@
+//! The executor: runs each `Cmd` from `update` as a tokio task that reports back with one `Msg`
+//! on the loop's channel. Requests live in slots (latest wins): a new request in a slot cancels
+//! the one before it, and `Cmd::Cancel` cancels without a replacement. Debounce timers work the
+//! same way per timer.
+use super::clipboard::{self, Clipboard};
+use crate::api::{
+    ApiError, ApiKey, Client, ClientOptions, ErrorKind, PersonId, PersonListItem, ProjectRef, resolve_host,
+};
+use crate::app::{self, Cmd, Msg, Slot, Timer};
+use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+/// What arrives on the loop's channel: app messages, plus the few things only the runtime acts on.
+pub(crate) enum Event {
+    Msg(Msg),
+    /// Write these bytes to the terminal between two frames (OSC 52), then deliver `then`.
+    Write {
+        bytes: Vec<u8>,
+        then: Msg,
+    },
+    /// The demo sandbox started: use this client from now on, keep the server alive.
+    DemoReady {
+        client: Client,
+        sandbox: SandboxHandle,
+        conn: app::Connection,
+    },
+}
+
+/// The sandbox `Cmd::StartDemo` starts (welcome screen → demo).
+#[derive(Clone, Debug)]
+pub struct DemoOptions {
+    pub persons: usize,
+    /// Extra fixture persons (JSON file), as `hogdex sandbox --fixtures`.
+    pub fixtures: Option<PathBuf>,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        Self { persons: 5000, fixtures: None }
+    }
+}
+
+/// Whether the loop goes on after a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+pub(crate) struct Executor {
+    tx: UnboundedSender<Event>,
+    client: Option<Client>,
+    /// Parent of every task's token: cancelled when the executor is dropped.
+    all: CancellationToken,
+    slots: HashMap<Slot, CancellationToken>,
+    timers: HashMap<Timer, CancellationToken>,
+    clipboard: Arc<Clipboard>,
+    /// Try the system clipboard before OSC 52 (decided once, from the environment).
+    native_clipboard: bool,
+    demo: DemoOptions,
+    demo_starting: bool,
+    /// Kept alive for the process lifetime once started (`--demo` or from the welcome screen).
+    sandbox: Option<SandboxHandle>,
+    demo_conn: Option<app::Connection>,
+}
+
+impl Drop for Executor {
+    fn drop(&mut self) {
+        self.all.cancel();
+    }
+}
+
+fn not_connected(op: &str) -> ApiError {
+    ApiError::new(op, ErrorKind::Connect { reason: "not connected to PostHog yet".into() })
+}
+
+impl Executor {
+    pub fn new(tx: UnboundedSender<Event>, client: Option<Client>, demo: DemoOptions) -> Self {
+        Self {
+            tx,
+            client,
+            all: CancellationToken::new(),
+            slots: HashMap::new(),
+            timers: HashMap::new(),
+            clipboard: Arc::new(Clipboard::default()),
+            native_clipboard: Clipboard::native_plausible(),
+            demo,
+            demo_starting: false,
+            sandbox: None,
+            demo_conn: None,
+        }
+    }
+
+    /// Keeps a sandbox (started by the CLI for `--demo`) alive as long as the executor.
+    pub fn keep_sandbox(&mut self, sandbox: SandboxHandle, conn: app::Connection) {
+        self.sandbox = Some(sandbox);
+        self.demo_conn = Some(conn);
+    }
+
+    /// Applies a runtime event that is not a `Msg`; returns the `Msg` to hand to `update` after.
+    pub fn demo_ready(&mut self, client: Client, sandbox: SandboxHandle, conn: app::Connection) -> Msg {
+        self.demo_starting = false;
+        self.client = Some(client);
+        self.keep_sandbox(sandbox, conn.clone());
+        Msg::Connected(conn)
+    }
+
+    /// Starts the work `cmd` asks for; returns at once.
+    pub fn run(&mut self, cmd: Cmd) -> Flow {
+        match cmd {
+            Cmd::ListPersons { generation, params } => {
+                let client = self.client.clone();
+                self.request(Slot::List, async move {
+                    let result = match client {
+                        Some(c) => c.list_persons(&params).await,
+                        None => Err(not_connected("Listing persons")),
+                    };
+                    Msg::PersonsLoaded { generation, append: false, result }
+                });
+            }
+            Cmd::ListNext { generation, next } => {
+                let client = self.client.clone();
+                self.request(Slot::List, async move {
+                    let result = match client {
+                        Some(c) => c.list_persons_next(&next).await,
+                        None => Err(not_connected("Loading the next page of persons")),
+                    };
+                    Msg::PersonsLoaded { generation, append: true, result }
+                });
+            }
+            Cmd::GetPerson { generation, uuid } => {
+                let client = self.client.clone();
+                self.request(Slot::Person, async move {
+                    let op = "Loading the person";
+                    let result = match (client, PersonId::parse(&uuid)) {
+                        (None, _) => Err(not_connected(op)),
+                        (Some(_), None) => Err(ApiError::new(
+                            op,
+                            ErrorKind::Refused { reason: "the person id is not a UUID or a number".into() },
+                        )),
+                        (Some(c), Some(id)) => c.get_person(id).await,
+                    };
+                    Msg::PersonLoaded { generation, uuid, result }
+                });
+            }
+            Cmd::FindPerson { generation, query } => {
+                let client = self.client.clone();
+                self.request(Slot::Lookup, async move {
+                    let result = match client {
+                        Some(c) => find_person(&c, &query).await,
+                        None => Err(not_connected("Looking up the person")),
+                    };
+                    Msg::PersonFound { generation, query, result }
+                });
+            }
+            Cmd::LoadProject => {
+                let client = self.client.clone();
+                self.request(Slot::Project, async move {
+                    let result = match client {
+                        Some(c) => c.current_project().await,
+                        None => Err(not_connected("Loading the project")),
+                    };
+                    Msg::ProjectLoaded(result)
+                });
+            }
+            Cmd::Cancel(slot) => {
+                if let Some(token) = self.slots.remove(&slot) {
+                    token.cancel();
+                }
+            }
+            Cmd::Debounce { timer, generation, after } => {
+                let token = replace(&mut self.timers, timer, &self.all);
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        biased;
+                        _ = token.cancelled() => {}
+                        _ = tokio::time::sleep(after) => {
+                            let _ = tx.send(Event::Msg(Msg::TimerFired { timer, generation }));
+                        }
+                    }
+                });
+            }
+            Cmd::Copy { text, what } => self.copy(text, what),
+            Cmd::StartDemo => self.start_demo(),
+            Cmd::Quit => return Flow::Quit,
+        }
+        Flow::Continue
+    }
+
+    /// Runs `fut` in `slot`, cancelling whatever ran there; its message is sent unless cancelled.
+    fn request(&mut self, slot: Slot, fut: impl Future<Output = Msg> + Send + 'static) {
+        let token = replace(&mut self.slots, slot, &self.all);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                biased;
+                _ = token.cancelled() => {}
+                msg = fut => {
+                    if !token.is_cancelled() {
+                        let _ = tx.send(Event::Msg(msg));
+                    }
+                }
+            }
+        });
+    }
+
+    fn copy(&mut self, text: String, what: String) {
+        let tx = self.tx.clone();
+        let fallback = |text: &str, what: String| match clipboard::osc52(text, clipboard::in_tmux()) {
+            Ok(bytes) => Event::Write { bytes, then: Msg::Copied { what, result: Ok(clipboard::VIA_OSC52) } },
+            Err(e) => Event::Msg(Msg::Copied { what, result: Err(e) }),
+        };
+        if !self.native_clipboard {
+            let _ = tx.send(fallback(&text, what));
+            return;
+        }
+        let clip = self.clipboard.clone();
+        tokio::task::spawn_blocking(move || {
+            let event = match clip.set_native(&text) {
+                Ok(()) => Event::Msg(Msg::Copied { what, result: Ok(clipboard::VIA_SYSTEM) }),
+                Err(_) => fallback(&text, what),
+            };
+            let _ = tx.send(event);
+        });
+    }
+
+    fn start_demo(&mut self) {
+        if let Some(conn) = &self.demo_conn {
+            let _ = self.tx.send(Event::Msg(Msg::Connected(conn.clone())));
+            return;
+        }
+        if self.demo_starting {
+            return;
+        }
+        self.demo_starting = true;
+        let tx = self.tx.clone();
+        let opts = self.demo.clone();
+        tokio::spawn(async move {
+            let event = match start_sandbox(&opts).await {
+                Ok((client, sandbox, conn)) => Event::DemoReady { client, sandbox, conn },
+                Err(reason) => Event::Msg(Msg::ConnectFailed(reason)),
+            };
+            let _ = tx.send(event);
+        });
+    }
+
+    /// After `ConnectFailed`, a new `StartDemo` may try again.
+    pub fn demo_failed(&mut self) {
+        self.demo_starting = false;
+    }
+}
+
+/// Cancels the token in `key` and puts a fresh child of `parent` there.
+fn replace<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, CancellationToken>,
+    key: K,
+    parent: &CancellationToken,
+) -> CancellationToken {
+    let token = parent.child_token();
+    if let Some(old) = map.insert(key, token.clone()) {
+        old.cancel();
+    }
+    token
+}
+
+/// `:person <query>`: a UUID or integer id is retrieved (404 means "no such person"), anything
+/// else is looked up as a distinct id.
+async fn find_person(client: &Client, query: &str) -> Result<Option<PersonListItem>, ApiError> {
+    match PersonId::parse(query) {
+        Some(id) => match client.get_person(id).await {
+            Ok(record) => Ok(Some(PersonListItem::from(&record))),
+            Err(e) if matches!(e.kind, ErrorKind::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        },
+        None => client.find_by_distinct_id(query).await,
+    }
+}
+
+/// Starts the embedded sandbox on a free loopback port and builds a client for it.
+pub(crate) async fn start_sandbox(
+    opts: &DemoOptions,
+) -> Result<(Client, SandboxHandle, app::Connection), String> {
+    let config = SandboxConfig {
+        port: 0,
+        persons: opts.persons,
+        fixtures: opts.fixtures.clone(),
+        ..Default::default()
+    };
+    let sandbox =
+        sandbox::spawn(config).await.map_err(|e| format!("could not start the demo sandbox: {e:#}"))?;
+    let host = resolve_host(&sandbox.base_url(), false).map_err(|e| e.to_string())?;
+    let client = Client::new(
+        host,
+        ProjectRef::Id(sandbox.project_id()),
+        ApiKey::new(sandbox.key()),
+        ClientOptions::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    let conn = demo_connection(&sandbox);
+    Ok((client, sandbox, conn))
+}
+
+/// What the status bar shows for the embedded sandbox.
+pub(crate) fn demo_connection(sandbox: &SandboxHandle) -> app::Connection {
+    app::Connection {
+        host: sandbox.base_url(),
+        project: sandbox.project_id().to_string(),
+        profile: None,
+        demo: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ListParams;
+    use crate::sandbox::FixturePerson;
+    use std::time::Duration;
+    use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+    const ALICE: &str = "0190f0c2-0000-7000-8000-00000000a11c";
+
+    fn executor() -> (Executor, UnboundedReceiver<Event>) {
+        let (tx, rx) = unbounded_channel();
+        (Executor::new(tx, None, DemoOptions { persons: 3, fixtures: None }), rx)
+    }
+
+    async fn next_msg(rx: &mut UnboundedReceiver<Event>) -> Msg {
+        match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("a message").unwrap() {
+            Event::Msg(m) => m,
+            Event::Write { then, .. } => then,
+            Event::DemoReady { conn, .. } => Msg::Connected(conn),
+        }
+    }
+
+    /// Nothing else is waiting once every spawned task has had its turn.
+    async fn assert_quiet(rx: &mut UnboundedReceiver<Event>) {
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert!(rx.try_recv().is_err(), "an unexpected message arrived");
+    }
+
+    fn list(generation: u64) -> Cmd {
+        Cmd::ListPersons { generation, params: ListParams::default() }
+    }
+
+    #[tokio::test]
+    async fn a_newer_request_in_a_slot_cancels_the_older_one() {
+        let (mut exec, mut rx) = executor();
+        exec.run(list(1));
+        exec.run(list(2));
+        match next_msg(&mut rx).await {
+            Msg::PersonsLoaded { generation, append: false, result: Err(_) } => assert_eq!(generation, 2),
+            other => panic!("{other:?}"),
+        }
+        assert_quiet(&mut rx).await;
+    }
+
+    #[tokio::test]
+    async fn cancel_drops_the_request_without_a_message() {
+        let (mut exec, mut rx) = executor();
+        exec.run(list(1));
+        exec.run(Cmd::GetPerson { generation: 1, uuid: ALICE.into() });
+        exec.run(Cmd::Cancel(Slot::List));
+        assert!(matches!(next_msg(&mut rx).await, Msg::PersonLoaded { .. }), "other slots keep running");
+        assert_quiet(&mut rx).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_newer_debounce_replaces_the_older_one() {
+        let (mut exec, mut rx) = executor();
+        let after = Duration::from_millis(250);
+        exec.run(Cmd::Debounce { timer: Timer::Search, generation: 1, after });
+        exec.run(Cmd::Debounce { timer: Timer::Prefetch, generation: 7, after });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        exec.run(Cmd::Debounce { timer: Timer::Search, generation: 2, after });
+        assert!(matches!(next_msg(&mut rx).await, Msg::TimerFired { timer: Timer::Prefetch, generation: 7 }));
+        let start = tokio::time::Instant::now();
+        assert!(matches!(next_msg(&mut rx).await, Msg::TimerFired { timer: Timer::Search, generation: 2 }));
+        assert_eq!(start.elapsed(), Duration::from_millis(100), "fires `after` the newer request");
+        assert_quiet(&mut rx).await;
+    }
+
+    #[tokio::test]
+    async fn copy_without_a_system_clipboard_goes_through_the_terminal() {
+        let (mut exec, mut rx) = executor();
+        exec.native_clipboard = false;
+        exec.run(Cmd::Copy { text: "hi".into(), what: "UUID".into() });
+        match rx.recv().await.unwrap() {
+            Event::Write { bytes, then: Msg::Copied { what, result } } => {
+                assert!(bytes.starts_with(b"\x1b]52;c;aGk=\x07"));
+                assert_eq!((what.as_str(), result), ("UUID", Ok(clipboard::VIA_OSC52)));
+            }
+            _ => panic!("expected an OSC 52 write"),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn find_person_by_uuid_or_distinct_id_and_start_demo() {
+        let sandbox = sandbox::spawn(SandboxConfig {
+            persons: 0,
+            fixtures_inline: vec![FixturePerson {
+                uuid: Some(ALICE.parse().unwrap()),
+                distinct_ids: vec!["alice-1".into()],
+                properties: serde_json::from_str(r#"{"email": "alice@fixture.test"}"#).unwrap(),
+                created_at: None,
+                last_seen_at: None,
+                is_identified: None,
+            }],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let host = resolve_host(&sandbox.base_url(), false).unwrap();
+        let client =
+            Client::new(host, ProjectRef::Id(1), ApiKey::new(sandbox.key()), ClientOptions::default())
+                .unwrap();
+        let (tx, mut rx) = unbounded_channel();
+        let mut exec = Executor::new(tx, Some(client), DemoOptions { persons: 2, fixtures: None });
+        for (query, found) in [
+            (ALICE, true),
+            ("alice-1", true),
+            ("0190f0c2-0000-7000-8000-000000000000", false),
+            ("nobody", false),
+        ] {
+            exec.run(Cmd::FindPerson { generation: 1, query: query.into() });
+            match next_msg(&mut rx).await {
+                Msg::PersonFound { result: Ok(p), .. } => {
+                    assert_eq!(p.map(|p| p.uuid().to_string()), found.then(|| ALICE.to_string()), "{query}")
+                }
+                other => panic!("{query}: {other:?}"),
+            }
+        }
+
+        exec.run(Cmd::StartDemo);
+        let Some(Event::DemoReady { client, sandbox: demo, conn }) = rx.recv().await else {
+            panic!("the demo starts")
+        };
+        assert!(conn.demo && conn.host.starts_with("http://127.0.0.1:"));
+        assert!(matches!(exec.demo_ready(client, demo, conn), Msg::Connected(_)));
+        exec.run(list(3));
+        match next_msg(&mut rx).await {
+            Msg::PersonsLoaded { generation: 3, result: Ok(page), .. } => assert_eq!(page.results.len(), 2),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(exec.run(Cmd::Quit), Flow::Quit);
+    }
+}
