@@ -213,11 +213,13 @@ fn list_error() {
     m.list.items.clear();
     m.list.total = None;
     m.list.next = None;
-    m.list.error = Some(
-        "Listing persons failed: PostHog rejected the API key (401 authentication_failed). Check \
-         POSTHOG_PERSONAL_API_KEY and that the key has the person:read scope."
-            .into(),
+    let unauthorized = hogdex::api::ApiError::new(
+        "Listing persons",
+        hogdex::api::ErrorKind::Unauthorized {
+            detail: "Personal API key found in request Authorization header is invalid.".into(),
+        },
     );
+    m.list.error = Some(hogdex::app::error_text(&unauthorized));
     m.push_message(Level::Error, "Listing persons failed: PostHog rejected the API key (401)");
     snap("list_error", &m);
 }
@@ -225,11 +227,13 @@ fn list_error() {
 #[test]
 fn list_error_keeps_loaded_items_visible() {
     let mut m = list_model();
-    m.list.error = Some("Loading more persons failed: request timed out after 30s".into());
+    let timeout =
+        hogdex::api::ApiError::new("Loading the next page of persons", hogdex::api::ErrorKind::Timeout);
+    m.list.error = Some(hogdex::app::error_text(&timeout));
     let t = draw(&m, 120, 40);
     let text = screen_text(&t);
     assert!(text.contains("Ana Lima") || text.contains("ana@acme.io"), "{text}");
-    assert!(text.contains("Loading more persons failed") && text.contains("press r to retry"), "{text}");
+    assert!(text.contains("Loading the next page of persons failed"), "{text}");
     insta::assert_snapshot!("list_error_with_items_120x40", t.backend());
 }
 

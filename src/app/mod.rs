@@ -16,4 +16,4 @@ mod update;
 pub use cmd::{Cmd, Slot, Timer};
 pub use model::*;
 pub use msg::Msg;
-pub use update::{PREFETCH_DEBOUNCE, SEARCH_DEBOUNCE, init, update};
+pub use update::{PREFETCH_DEBOUNCE, SEARCH_DEBOUNCE, error_text, init, update};

@@ -54,6 +54,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
 
     let w = inner.width as usize;
     let rows = m.inspector_rows();
+    let key_col = key_column(&rows, w);
     let lines: Vec<Line> = rows
         .iter()
         .enumerate()
@@ -61,7 +62,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
         .take(body.height as usize)
         .map(|(i, r)| {
             let selected = i == st.selected && r.is_selectable();
-            let line = row_line(ui, r, w, selected);
+            let line = row_line(ui, r, w, key_col, selected);
             match (selected, focused) {
                 (true, true) => line.style(t.selection),
                 (true, false) => line.style(t.selection_unfocused),
@@ -148,7 +149,21 @@ fn times_line<'a>(ui: &Ui, p: &PersonView, w: usize) -> Line<'a> {
     ])
 }
 
-fn row_line<'a>(ui: &Ui, row: &Row, w: usize, selected: bool) -> Line<'a> {
+/// One key column for all rows: as wide as the longest key (with its indent), at most 45% of the
+/// pane, so values keep most of the room.
+fn key_column(rows: &[Row], w: usize) -> usize {
+    let longest = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Property { depth, key, .. } => Some(2 + depth * 2 + 2 + width(&crate::text::sanitize(key))),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(10);
+    longest.clamp(10, (w * 45 / 100).max(10))
+}
+
+fn row_line<'a>(ui: &Ui, row: &Row, w: usize, key_col: usize, selected: bool) -> Line<'a> {
     let t = ui.theme;
     let plain = |s: Style| if selected { t.text } else { s };
     // The marker shows where keys act, so only in the focused pane (the highlight stays).
@@ -167,7 +182,7 @@ fn row_line<'a>(ui: &Ui, row: &Row, w: usize, selected: bool) -> Line<'a> {
                 Some(false) => "▸ ",
                 None => "  ",
             };
-            let key_col = (w * 35 / 100).clamp(10, 28).max(indent + 2 + 6);
+            let key_col = key_col.max(indent + 2 + 6);
             let key_w = key_col - indent - 2;
             let key_style = if key.starts_with('$') { plain(t.dollar_key) } else { t.text };
             let mut spans = vec![

@@ -55,11 +55,8 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
 
     if list.items.is_empty() {
         let lines = if let Some(err) = &list.error {
-            vec![
-                Line::styled(format!("✗ {}", fit(err, 2000)), t.error),
-                Line::default(),
-                Line::styled("press r to retry", t.muted),
-            ]
+            // The error sentence already says "press r to retry" when retrying can help.
+            vec![Line::styled(format!("✗ {}", fit(err, 2000)), t.error)]
         } else if list.loading {
             vec![Line::styled("Loading persons…", t.muted)]
         } else {
@@ -111,12 +108,8 @@ fn title<'a>(ui: &Ui, max: usize) -> Line<'a> {
 fn bottom_line<'a>(ui: &Ui, max: usize) -> Option<Line<'a>> {
     let (list, t) = (&ui.model.list, ui.theme);
     if let (Some(err), false) = (&list.error, list.items.is_empty()) {
-        const RETRY: &str = " · press r to retry ";
-        let err = fit(err, max.saturating_sub(RETRY.len() + 3).max(8));
-        return Some(Line::from(vec![
-            Span::styled(format!(" ✗ {err}"), t.error),
-            Span::styled(RETRY, t.muted),
-        ]));
+        let err = fit(err, max.saturating_sub(4).max(8));
+        return Some(Line::styled(format!(" ✗ {err} "), t.error));
     }
     list.loading_more.then(|| Line::styled(" loading more… ", t.muted))
 }

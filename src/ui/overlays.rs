@@ -70,7 +70,10 @@ pub fn help_lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
         &format!("{} (here)", current.title()),
         crate::app::actions::for_context(current, m.read_only),
     );
-    for ctx in [Context::Global, Context::List, Context::Inspector, Context::Overlay, Context::Welcome] {
+    let welcome = m.screen == crate::app::Screen::Welcome;
+    let others = [Context::Global, Context::List, Context::Inspector, Context::Overlay, Context::Welcome];
+    // The welcome screen's keys only matter there.
+    for ctx in others.into_iter().filter(|c| welcome || *c != Context::Welcome) {
         let specs =
             REGISTRY.iter().filter(|s| s.contexts.contains(&ctx) && !(m.read_only && s.write)).collect();
         section(&mut lines, ctx.title(), specs);

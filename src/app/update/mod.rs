@@ -235,7 +235,7 @@ fn refresh(model: &mut Model) -> Vec<Cmd> {
 }
 
 /// One sentence for a failed request, with a hint to retry when that can help.
-pub(crate) fn error_text(e: &crate::api::ApiError) -> String {
+pub fn error_text(e: &crate::api::ApiError) -> String {
     let retry = matches!(
         e.kind,
         ErrorKind::Unauthorized { .. }
