@@ -2,7 +2,8 @@
 //! `--demo`. Errors here are one friendly sentence naming the variable to set.
 use super::args::ConnectionArgs;
 use crate::api::{ApiKey, Client, ClientOptions, ProjectRef, resolve_host};
-use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+use crate::runtime::{DemoOptions, start_sandbox};
+use crate::sandbox::SandboxHandle;
 use std::time::Duration;
 
 /// A ready client, plus the sandbox it talks to when running with `--demo`.
@@ -26,18 +27,8 @@ POSTHOG_PROJECT_ID) or pass --api-key; to try hogdex without an account, add --d
 pub async fn connect(args: &ConnectionArgs) -> Result<Connection, String> {
     let options = ClientOptions { timeout: Duration::from_secs(args.timeout.max(1)), ..Default::default() };
     if args.demo {
-        let config = SandboxConfig {
-            port: 0,
-            persons: args.demo_persons,
-            fixtures: args.demo_fixtures.clone(),
-            ..Default::default()
-        };
-        let handle =
-            sandbox::spawn(config).await.map_err(|e| format!("could not start the demo sandbox: {e:#}"))?;
-        let host = resolve_host(&handle.base_url(), false).map_err(|e| e.to_string())?;
-        let client =
-            Client::new(host, ProjectRef::Id(handle.project_id()), ApiKey::new(handle.key()), options)
-                .map_err(|e| e.to_string())?;
+        let demo = DemoOptions { persons: args.demo_persons, fixtures: args.demo_fixtures.clone() };
+        let (client, handle, _) = start_sandbox(&demo, options).await?;
         return Ok(Connection { client, sandbox: Some(handle) });
     }
     let key = args.api_key.as_deref().map(ApiKey::new).filter(|k| !k.is_empty()).ok_or(NOT_CONFIGURED)?;

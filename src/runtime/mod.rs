@@ -8,5 +8,5 @@ mod tasks;
 mod terminal;
 
 pub use event_loop::{Connected, SPINNER_INTERVAL, Start, run};
-pub use tasks::DemoOptions;
+pub use tasks::{DemoOptions, start_sandbox};
 pub use terminal::Interrupted;

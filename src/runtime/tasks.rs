@@ -242,7 +242,7 @@ impl Executor {
         let tx = self.tx.clone();
         let opts = self.demo.clone();
         tokio::spawn(async move {
-            let event = match start_sandbox(&opts).await {
+            let event = match start_sandbox(&opts, ClientOptions::default()).await {
                 Ok((client, sandbox, conn)) => Event::DemoReady { client, sandbox, conn },
                 Err(reason) => Event::Msg(Msg::ConnectFailed(reason)),
             };
@@ -282,9 +282,11 @@ async fn find_person(client: &Client, query: &str) -> Result<Option<PersonListIt
     }
 }
 
-/// Starts the embedded sandbox on a free loopback port and builds a client for it.
-pub(crate) async fn start_sandbox(
+/// Starts the embedded sandbox on a free loopback port and builds a client for it (the TUI's
+/// demo and `--demo` on any CLI command both start it here).
+pub async fn start_sandbox(
     opts: &DemoOptions,
+    client_opts: ClientOptions,
 ) -> Result<(Client, SandboxHandle, app::Connection), String> {
     let config = SandboxConfig {
         port: 0,
@@ -295,13 +297,9 @@ pub(crate) async fn start_sandbox(
     let sandbox =
         sandbox::spawn(config).await.map_err(|e| format!("could not start the demo sandbox: {e:#}"))?;
     let host = resolve_host(&sandbox.base_url(), false).map_err(|e| e.to_string())?;
-    let client = Client::new(
-        host,
-        ProjectRef::Id(sandbox.project_id()),
-        ApiKey::new(sandbox.key()),
-        ClientOptions::default(),
-    )
-    .map_err(|e| e.to_string())?;
+    let client =
+        Client::new(host, ProjectRef::Id(sandbox.project_id()), ApiKey::new(sandbox.key()), client_opts)
+            .map_err(|e| e.to_string())?;
     let conn = demo_connection(&sandbox);
     Ok((client, sandbox, conn))
 }
