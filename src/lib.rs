@@ -3,8 +3,10 @@
 pub mod api;
 pub mod app;
 pub mod cli;
+pub mod journal;
 pub mod runtime;
 pub mod sandbox;
 pub mod text;
 pub mod typed_value;
 pub mod ui;
+pub mod writes;

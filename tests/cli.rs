@@ -29,6 +29,8 @@ async fn run_raw(args: &[&str], env: &[(&str, &str)]) -> Run {
     for var in ["POSTHOG_PERSONAL_API_KEY", "POSTHOG_HOST", "POSTHOG_PROJECT_ID"] {
         cmd.env_remove(var);
     }
+    // Writes are journaled: keep the journal out of the real state directory.
+    cmd.env("XDG_STATE_HOME", std::env::temp_dir().join(format!("hogdex-cli-test-{}", std::process::id())));
     cmd.envs(env.iter().copied());
     let out =
         tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("hogdex finishes").unwrap();

@@ -440,3 +440,577 @@ fn selection_is_styled_by_focus() {
     );
     assert!(matches!(style.fg, None | Some(ratatui::style::Color::Reset)), "the plain theme sets no colour");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Dialogs, marks, countdowns, write checks and read-only mode.
+
+use hogdex::api::{BulkTarget, DeleteOptions, PersonId};
+use hogdex::app::dialog::{
+    ConfirmDialog, DeleteDialog, Dialog, Editor, Expect, Field, JsonDialog, PropertyDialog, SplitDialog,
+    SplitKind, Target,
+};
+use hogdex::app::{Check, CheckState, InFlight, Scheduled};
+use hogdex::typed_value::ValueType;
+use hogdex::ui::Theme;
+use hogdex::writes::Write;
+use ratatui::style::{Color, Style};
+
+fn target() -> Target {
+    Target {
+        uuid: "0190f0c2-0000-7000-8000-000000000003".into(),
+        name: "carla.mendes-oliveira@very-long-company-name.example.com".into(),
+        distinct_ids: vec![
+            "carla".into(),
+            "0190f0c2-aaaa-bbbb-cccc-000000000003".into(),
+            "carla@old-laptop".into(),
+        ],
+    }
+}
+
+fn with_dialog(dialog: Dialog) -> Model {
+    let mut m = inspector_model();
+    m.dialog = Some(dialog);
+    m
+}
+
+fn property(value: &str, ty: ValueType) -> PropertyDialog {
+    PropertyDialog {
+        target: target(),
+        adding: false,
+        key: TextInput::new("code"),
+        value: Editor::with_text(value),
+        value_type: ty,
+        focus: Field::Value,
+        error: None,
+        sending: None,
+    }
+}
+
+fn delete_single() -> DeleteDialog {
+    let mut p = persons()[0].clone();
+    p.distinct_ids = (1..=9).map(|i| format!("ana-device-{i}")).collect();
+    DeleteDialog {
+        persons: vec![p],
+        hidden_by_search: 0,
+        delete_events: false,
+        delete_recordings: false,
+        confirm: TextInput::default(),
+        focus: Field::Cancel,
+    }
+}
+
+fn delete_bulk() -> DeleteDialog {
+    DeleteDialog {
+        persons: persons(),
+        hidden_by_search: 2,
+        delete_events: true,
+        delete_recordings: false,
+        confirm: TextInput::new("dele"),
+        focus: Field::Confirm,
+    }
+}
+
+fn split(kind: SplitKind) -> SplitDialog {
+    SplitDialog {
+        target: target(),
+        kind,
+        main: 1,
+        chosen: [0, 2].into_iter().collect(),
+        cursor: 2,
+        focus: Field::Ids,
+    }
+}
+
+fn confirm_diff() -> ConfirmDialog {
+    let person = PersonId::parse("0190f0c2-0000-7000-8000-000000000003").unwrap();
+    ConfirmDialog {
+        title: "Review changes".into(),
+        lines: vec![
+            "Save these changes to carla?".into(),
+            "+ tier: \"gold\"".into(),
+            "~ seats: 12 → 14".into(),
+            "- deleted_at: null".into(),
+            "2 call(s): PATCH 2 properties; delete_property deleted_at".into(),
+        ],
+        writes: vec![Write::DeleteProperty { person, key: "deleted_at".into() }],
+        expect: Vec::new(),
+        focus: Field::Ok,
+    }
+}
+
+fn json_dialog(error: Option<&str>) -> JsonDialog {
+    let original = record().properties;
+    let text = serde_json::to_string_pretty(&Value::Object(original.clone())).unwrap();
+    JsonDialog { target: target(), original, editor: Editor::with_text(&text), error: error.map(Into::into) }
+}
+
+/// Every dialog state the tests draw.
+fn all_dialogs() -> Vec<Dialog> {
+    let mut adding = property("", ValueType::String);
+    adding.adding = true;
+    adding.key = TextInput::new("");
+    adding.focus = Field::Key;
+    let mut failed = property("007", ValueType::String);
+    failed.error = Some("Updating the property failed: PostHog did not answer in time".into());
+    let mut sending = property("007", ValueType::String);
+    sending.sending = Some(3);
+    vec![
+        Dialog::Property(property("007", ValueType::String)),
+        Dialog::Property(property("abc", ValueType::Number)),
+        Dialog::Property(adding),
+        Dialog::Property(failed),
+        Dialog::Property(sending),
+        Dialog::Json(json_dialog(None)),
+        Dialog::Json(json_dialog(Some("not valid JSON: expected `,` or `}` at line 3 column 5"))),
+        Dialog::Delete(delete_single()),
+        Dialog::Delete(delete_bulk()),
+        Dialog::Split(split(SplitKind::All)),
+        Dialog::Split(split(SplitKind::Extract)),
+        Dialog::Confirm(confirm_diff()),
+    ]
+}
+
+/// Colours and modifiers only (`Reset` counts as unset), to compare a cell with a theme style.
+fn norm(s: Style) -> Style {
+    let unset = |c: Option<Color>| c.filter(|c| *c != Color::Reset);
+    Style { fg: unset(s.fg), bg: unset(s.bg), add_modifier: s.add_modifier, ..Style::new() }
+}
+
+/// Where `needle` first appears on screen (screen lines print quoted, so the quote is skipped).
+fn locate(t: &Terminal<TestBackend>, needle: &str) -> (u16, u16) {
+    let text = screen_text(t);
+    let (y, line) = text.lines().enumerate().find(|(_, l)| l.contains(needle)).expect(needle);
+    let line = line.strip_prefix('"').unwrap_or(line);
+    (hogdex::text::width(&line[..line.find(needle).unwrap()]) as u16, y as u16)
+}
+
+/// The style of the first cell of `needle` on screen, normalised with `norm`.
+fn style_of(t: &Terminal<TestBackend>, needle: &str) -> Style {
+    norm(t.backend().buffer()[locate(t, needle)].style())
+}
+
+#[test]
+fn property_dialog_previews_the_exact_json() {
+    let m = with_dialog(Dialog::Property(property("007", ValueType::String)));
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains("Edit property — carla.mendes-oliveira"), "{text}");
+    assert!(text.contains(r#"sends {"key":"code","value":"007"}"#), "{text}");
+    assert!(text.contains("[string]") && text.contains(" number ") && text.contains(" json "), "{text}");
+    assert!(text.contains("[ Save ]  [ Cancel ]"), "{text}");
+    assert!(text.contains("Tab next field · ctrl-t type · Enter save · Esc cancel"), "{text}");
+    snap("property_string", &m);
+
+    let m = with_dialog(Dialog::Property(property("007", ValueType::Number)));
+    let t = draw(&m, 120, 40);
+    assert!(screen_text(&t).contains(r#"sends {"key":"code","value":7}"#), "{}", screen_text(&t));
+    assert!(screen_text(&t).contains("[number]"));
+    insta::assert_snapshot!("property_number_120x40", t.backend());
+}
+
+#[test]
+fn invalid_value_is_explained_and_save_looks_disabled() {
+    let theme = Theme::default();
+    let m = with_dialog(Dialog::Property(property("abc", ValueType::Number)));
+    let t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    assert!(text.contains("✗ \"abc\" is not a number"), "{text}");
+    assert!(!text.contains("sends {"), "nothing to send: {text}");
+    assert_eq!(style_of(&t, "✗ \"abc\""), norm(theme.error));
+    assert_eq!(style_of(&t, "[ Save ]"), norm(theme.disabled));
+    insta::assert_snapshot!("property_invalid_120x40", t.backend());
+    // Valid input: Save is pressable (plain text style, focus is on the value).
+    let ok = draw(&with_dialog(Dialog::Property(property("7", ValueType::Number))), 120, 40);
+    assert_eq!(style_of(&ok, "[ Save ]"), norm(theme.text));
+}
+
+#[test]
+fn failed_send_keeps_text_and_offers_retry() {
+    let mut d = property("007", ValueType::String);
+    d.error = Some("Updating the property failed: PostHog did not answer in time".into());
+    let text = screen_text(&draw(&with_dialog(Dialog::Property(d.clone())), 120, 40));
+    assert!(text.contains("✗ Updating the property failed"), "{text}");
+    assert!(text.contains("Enter retries · your text is kept"), "{text}");
+    assert!(text.contains("│007"), "the typed value is still there: {text}");
+    d.error = None;
+    d.sending = Some(1);
+    let t = draw(&with_dialog(Dialog::Property(d)), 120, 40);
+    assert!(screen_text(&t).contains("sending…"));
+    assert_eq!(style_of(&t, "[ Save ]"), norm(Theme::default().disabled));
+}
+
+#[test]
+fn add_dialog_has_an_editable_key_with_cursor() {
+    let mut d = property("pro", ValueType::String);
+    d.adding = true;
+    d.key = TextInput::new("pla");
+    d.focus = Field::Key;
+    let m = with_dialog(Dialog::Property(d));
+    let mut t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    assert!(text.contains("Add property — carla"), "{text}");
+    assert!(text.contains("▶ Key    pla"), "{text}");
+    assert!(text.contains(r#"sends {"key":"pla","value":"pro"}"#), "{text}");
+    let (x, y) = locate(&t, "▶ Key    pla");
+    t.backend_mut().assert_cursor_position((x + "▶ Key    pla".chars().count() as u16, y));
+    snap("property_add", &m);
+    // An empty new key says what to do instead of showing an error.
+    let mut d = property("", ValueType::String);
+    (d.adding, d.key) = (true, TextInput::default());
+    let text = screen_text(&draw(&with_dialog(Dialog::Property(d)), 120, 40));
+    assert!(text.contains("sends nothing yet — type a key"), "{text}");
+}
+
+#[test]
+fn dollar_keys_cannot_be_saved_unless_allowed() {
+    let mut d = property("Chrome", ValueType::String);
+    d.key = TextInput::new("$browser");
+    let mut m = with_dialog(Dialog::Property(d));
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains("read-only here"), "{text}");
+    m.allow_dollar_edits = true;
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains(r#"sends {"key":"$browser","value":"Chrome"}"#), "{text}");
+}
+
+#[test]
+fn json_dialog_shows_the_editor_and_its_error() {
+    let m = with_dialog(Dialog::Json(json_dialog(None)));
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains("Edit properties as JSON"), "{text}");
+    assert!(text.contains("\"plan\": \"free\""), "{text}");
+    assert!(text.contains("ctrl-s review changes · Esc cancel"), "{text}");
+    snap("json", &m);
+    let m = with_dialog(Dialog::Json(json_dialog(Some(
+        "unsaved changes — Esc again discards them, ctrl-s reviews them",
+    ))));
+    let t = draw(&m, 60, 20);
+    assert!(screen_text(&t).contains("✗ unsaved changes"), "{}", screen_text(&t));
+    insta::assert_snapshot!("json_unsaved_60x20", t.backend());
+}
+
+#[test]
+fn delete_single_person_with_cancel_focused() {
+    let theme = Theme::default();
+    let m = with_dialog(Dialog::Delete(delete_single()));
+    let t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    assert!(text.contains("Delete person"), "{text}");
+    assert!(text.contains("Ana Lima"), "{text}");
+    assert!(text.contains("uuid  0190f0c2-0000-7000-8000-000000000001"), "{text}");
+    assert!(text.contains("ana-device-1 · ana-device-2") && text.contains("more"), "{text}");
+    assert!(text.contains("[ ] also delete events") && text.contains("[ ] also delete recordings"));
+    assert!(text.contains("cannot be reused — use split instead"), "{text}");
+    assert!(!text.contains("type delete"), "a plain single delete needs no typing: {text}");
+    assert!(text.contains("sent after a 5 s grace period — u undoes"), "{text}");
+    assert_eq!(style_of(&t, "[ Cancel ]"), norm(theme.selection), "Cancel has the focus");
+    assert_eq!(style_of(&t, "[ Delete ]"), norm(theme.danger), "Delete is live but not focused");
+    snap("delete_single", &m);
+
+    let mut zero = m.clone();
+    zero.grace = std::time::Duration::ZERO;
+    assert!(screen_text(&draw(&zero, 120, 40)).contains("sent at once"));
+}
+
+#[test]
+fn delete_bulk_requires_typing_and_counts_hidden_marks() {
+    let theme = Theme::default();
+    let m = with_dialog(Dialog::Delete(delete_bulk()));
+    let mut t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    assert!(text.contains("Delete 7 persons"), "{text}");
+    assert!(text.contains("7 persons: Ana Lima, Bo Chen"), "{text}");
+    assert!(text.contains("2 of them are not in the current search"), "{text}");
+    assert!(text.contains("[x] also delete events"), "{text}");
+    assert!(text.contains("▶ type delete to confirm: dele"), "{text}");
+    assert_eq!(style_of(&t, "[ Delete ]"), norm(theme.disabled), "not confirmed yet");
+    let (x, y) = locate(&t, "confirm: dele");
+    t.backend_mut().assert_cursor_position((x + "confirm: dele".len() as u16, y));
+    snap("delete_bulk", &m);
+
+    let mut done = delete_bulk();
+    done.confirm = TextInput::new("delete");
+    done.focus = Field::Ok;
+    let t = draw(&with_dialog(Dialog::Delete(done)), 120, 40);
+    assert!(screen_text(&t).contains("delete  ✓"), "{}", screen_text(&t));
+    assert_eq!(style_of(&t, "[ Delete ]"), norm(theme.danger_focused));
+}
+
+#[test]
+fn split_dialog_in_both_modes() {
+    let m = with_dialog(Dialog::Split(split(SplitKind::All)));
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains("[Split all distinct ids] |  Extract some"), "{text}");
+    assert!(text.contains("( ) carla") && text.contains("(•) 0190f0c2-aaaa"), "{text}");
+    assert!(text.contains("This creates 2 new persons. Charts may change, even historically."), "{text}");
+    assert!(text.contains("[ Split ]  [ Cancel ]"), "{text}");
+    snap("split_all", &m);
+
+    let m = with_dialog(Dialog::Split(split(SplitKind::Extract)));
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains("[Extract some]"), "{text}");
+    assert!(
+        text.contains("[x] carla") && text.contains("[ ] 0190f0c2-aaaa") && text.contains("▶ [x] carla@old")
+    );
+    assert!(text.contains("This creates 2 new persons."), "{text}");
+    snap("split_extract", &m);
+
+    let mut none = split(SplitKind::Extract);
+    none.chosen.clear();
+    let t = draw(&with_dialog(Dialog::Split(none)), 120, 40);
+    assert!(screen_text(&t).contains("choose the distinct ids to move"), "{}", screen_text(&t));
+    assert_eq!(style_of(&t, "[ Split ]"), norm(Theme::default().disabled));
+}
+
+#[test]
+fn confirm_dialog_colours_the_diff() {
+    let theme = Theme::default();
+    let m = with_dialog(Dialog::Confirm(confirm_diff()));
+    let t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    assert!(text.contains("Review changes") && text.contains("[ OK ]  [ Cancel ]"), "{text}");
+    assert_eq!(style_of(&t, "+ tier"), norm(theme.added));
+    assert_eq!(style_of(&t, "~ seats"), norm(theme.changed));
+    assert_eq!(style_of(&t, "- deleted_at"), norm(theme.removed));
+    assert_eq!(style_of(&t, "[ OK ]"), norm(theme.selection));
+    snap("confirm_diff", &m);
+}
+
+#[test]
+fn dialog_keys_replace_the_hint_bar() {
+    for (dialog, expect) in [
+        (Dialog::Property(property("x", ValueType::String)), "Tab next field  ctrl-t type  Enter save"),
+        (Dialog::Json(json_dialog(None)), "ctrl-s review changes  Esc cancel"),
+        (Dialog::Delete(delete_single()), "Tab next  Enter cancel  Esc cancel"),
+        (Dialog::Split(split(SplitKind::All)), "j/k move  space choose  Enter split"),
+        (Dialog::Confirm(confirm_diff()), "Tab switch  Enter confirm  Esc cancel"),
+    ] {
+        let text = screen_text(&draw(&with_dialog(dialog), 120, 40));
+        let hints = text.lines().last().unwrap();
+        assert!(hints.contains(expect), "{hints}");
+        assert!(!hints.contains("filter properties"), "registry keys are hidden: {hints}");
+    }
+}
+
+fn marked_model() -> Model {
+    let mut m = list_model();
+    let items = m.list.items.clone();
+    for p in [&items[0], &items[3]] {
+        m.marks.insert(p.uuid().to_string(), p.clone());
+    }
+    // Marked earlier under another search: not in this list.
+    let hidden = person(99, json!({"name": "Zed"}), &["zed"], "2026-01-01T00:00:00Z", None);
+    m.marks.insert(hidden.uuid().to_string(), hidden);
+    let doomed = &items[1];
+    let person = PersonId::parse(doomed.uuid()).unwrap();
+    m.scheduled.push(Scheduled {
+        id: 1,
+        write: Write::DeletePerson { person, options: DeleteOptions::default() },
+        label: "delete Bo Chen".into(),
+        uuids: vec![doomed.uuid().to_string()],
+        due: now() + chrono::Duration::milliseconds(3200),
+        before: None,
+    });
+    let sent = &items[5];
+    m.in_flight.insert(
+        7,
+        InFlight {
+            write: Write::DeletePerson {
+                person: PersonId::parse(sent.uuid()).unwrap(),
+                options: DeleteOptions::default(),
+            },
+            label: "delete".into(),
+            uuids: vec![sent.uuid().to_string()],
+            expect: Vec::new(),
+            progress: None,
+        },
+    );
+    m
+}
+
+#[test]
+fn list_shows_marks_and_countdowns() {
+    let m = marked_model();
+    assert_eq!(m.countdown(m.list.items[1].uuid()), Some(4));
+    let t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    assert!(text.contains("· 3 marked"), "list title and status bar count every mark: {text}");
+    let row = |needle: &str| text.lines().find(|l| l.contains(needle)).unwrap().to_string();
+    assert!(row("Ana Lima").contains(" ● Ana Lima"), "{}", row("Ana Lima"));
+    assert!(row("山田太郎").contains(" ● 山田太郎"), "{}", row("山田太郎"));
+    assert!(row("Bo Chen").contains("deleting in 4s · u undo"), "{}", row("Bo Chen"));
+    assert!(row("0190f0c2-5555").contains("deleting…"), "{}", row("0190f0c2-5555"));
+    assert!(text.contains("│▶  carla.mendes"), "selected, not marked: {text}");
+    snap("list_marks", &m);
+    let mut marked_selected = m.clone();
+    marked_selected.list.selected = 0;
+    let text = screen_text(&draw(&marked_selected, 120, 40));
+    assert!(text.contains("▶● Ana Lima"), "{text}");
+    // Narrow: the countdown still fits.
+    let text = screen_text(&draw(&m, 60, 20));
+    let bo = text.lines().find(|l| l.contains("Bo Chen")).unwrap();
+    assert!(bo.contains("deleting in 4s"), "{bo}");
+}
+
+#[test]
+fn inspector_tags_written_properties() {
+    let mut m = inspector_model();
+    let uuid = record().uuid.clone();
+    let check = |id, key: &str, value: Value, state| Check {
+        id,
+        uuid: uuid.clone(),
+        expect: Expect::Property { key: key.into(), value: Some(value) },
+        attempt: 1,
+        state,
+    };
+    m.checks = vec![
+        check(1, "plan", json!("pro"), CheckState::Pending),
+        check(2, "seats", json!(12), CheckState::Confirmed),
+        check(3, "beta", json!(true), CheckState::NotVisible),
+    ];
+    let theme = Theme::default();
+    let t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    let row = |needle: &str| text.lines().find(|l| l.contains(needle)).unwrap().to_string();
+    assert!(row("plan    ").contains("string pro ⟳ pending"), "the pending value shows: {}", row("plan    "));
+    assert!(row("seats   ").contains("12 ✓ saved"), "{}", row("seats   "));
+    assert!(row("beta    ").contains("true ! not visible"), "{}", row("beta    "));
+    assert!(!row("email   ").contains("pending"), "{}", row("email   "));
+    assert_eq!(style_of(&t, "⟳ pending"), norm(theme.muted));
+    assert_eq!(style_of(&t, "✓ saved"), norm(theme.success));
+    assert_eq!(style_of(&t, "! not visible"), norm(theme.warn));
+    snap("inspector_checks", &m);
+}
+
+#[test]
+fn status_bar_shows_marks_and_bulk_progress() {
+    let mut m = marked_model();
+    m.in_flight.insert(
+        8,
+        InFlight {
+            write: Write::BulkDelete {
+                target: BulkTarget::Ids(Vec::new()),
+                options: DeleteOptions::default(),
+            },
+            label: "delete 2,500 persons".into(),
+            uuids: Vec::new(),
+            expect: Vec::new(),
+            progress: Some((1000, 2500)),
+        },
+    );
+    let t = draw(&m, 120, 40);
+    let status = screen_text(&t).lines().next().unwrap().to_string();
+    assert!(status.contains("deleting ▕███░░░░░▏ 1000/2500"), "{status}");
+    assert!(status.contains("3 marked"), "{status}");
+    insta::assert_snapshot!("status_progress_120x40", t.backend());
+    let t = draw(&m, 60, 20);
+    let status = screen_text(&t).lines().next().unwrap().to_string();
+    assert!(status.contains("1000/2500"), "progress outranks the host when narrow: {status}");
+    insta::assert_snapshot!("status_progress_60x20", t.backend());
+}
+
+/// The text of the whole help overlay (a tall terminal shows all of it).
+fn help_text(m: &Model) -> String {
+    let mut m = m.clone();
+    m.overlay = Some(Overlay::Help { scroll: 0 });
+    screen_text(&draw(&m, 120, 300))
+}
+
+#[test]
+fn read_only_shows_no_write_keys() {
+    let write_keys = ["e", "a", "d", "D", "E", "S", "x", "space", "u", "D/Delete"];
+    let write_descs: Vec<&str> =
+        hogdex::app::actions::REGISTRY.iter().filter(|s| s.write).map(|s| s.desc).collect();
+    assert!(write_descs.contains(&"edit property") && write_descs.contains(&"mark / unmark"));
+    for read_only in [false, true] {
+        for focus in [Focus::List, Focus::Inspector] {
+            let mut m = inspector_model();
+            m.read_only = read_only;
+            m.focus = focus;
+            let text = screen_text(&draw(&m, 120, 40));
+            let hints = text.lines().last().unwrap();
+            let help = help_text(&m);
+            // Help rows are "  <keys padded>  <description>" inside the popup, which starts in
+            // the list pane: the third `│`-separated segment of a screen line.
+            let help_keys: Vec<&str> =
+                help.lines().filter_map(|l| l.split('│').nth(2)?.split_whitespace().next()).collect();
+            let shown = |d: &str| hints.contains(d) || help.contains(d);
+            if read_only {
+                for d in &write_descs {
+                    assert!(!shown(d), "read-only shows {d:?}:\n{hints}\n{help}");
+                }
+                assert!(!help.contains("reset-distinct-id"), "read-only help lists a write command:\n{help}");
+                for k in write_keys {
+                    assert!(!help_keys.contains(&k), "read-only help lists key {k}:\n{help}");
+                    assert!(!hints.contains(&format!(" {k} ")), "read-only hints show {k}: {hints}");
+                }
+            } else {
+                assert!(help.contains("edit property") && help.contains("delete person(s)"), "{help}");
+                assert!(help.contains("reset-distinct-id"), "{help}");
+                assert!(help_keys.contains(&"e") && help_keys.contains(&"space"), "{help}");
+            }
+        }
+    }
+    let mut m = inspector_model();
+    m.read_only = true;
+    insta::assert_snapshot!("read_only_inspector_120x40", draw(&m, 120, 40).backend());
+}
+
+#[test]
+fn dialogs_never_panic_at_any_size() {
+    for dialog in all_dialogs() {
+        let m = with_dialog(dialog);
+        for (w, h) in
+            [(0, 0), (1, 1), (20, 5), (29, 8), (30, 8), (31, 9), (40, 10), (200, 1), (1, 200), (300, 100)]
+        {
+            let t = draw(&m, w, h);
+            for cell in t.backend().buffer().content() {
+                assert!(!cell.symbol().chars().any(is_unsafe_char));
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_text_in_dialogs_is_escaped() {
+    let evil = Target {
+        uuid: "0190f0c2-0000-7000-8000-000000000066".into(),
+        name: "\x1b]0;TITLE\x07Mallory\u{202e}".into(),
+        distinct_ids: vec!["evil\x1b[31m".into(), "\u{202e}rev".into()],
+    };
+    let mut prop = property("\x1b[2Jwipe\u{202e}\x07", ValueType::String);
+    prop.target = evil.clone();
+    prop.key = TextInput::new("k\u{202e}");
+    prop.error = Some("server said \x1b]52;c;ZXZpbA==\x07".into());
+    let mut json = json_dialog(None);
+    json.target = evil.clone();
+    json.editor = Editor::with_text("{\"a\": \"\x1b[2J\u{202e}\x07\"}");
+    let mut split = split(SplitKind::Extract);
+    split.target = evil.clone();
+    let mut del = delete_single();
+    del.persons = vec![hostile_model().list.items[0].clone()];
+    let mut confirm = confirm_diff();
+    confirm.title = "t\x1b[2J".into();
+    confirm.lines = vec!["+ k\x1b: \"\u{202e}\"".into(), "plain \x07 line".into()];
+    for dialog in [
+        Dialog::Property(prop),
+        Dialog::Json(json),
+        Dialog::Json(json_dialog(Some("bad \x1b[5m"))),
+        Dialog::Split(split),
+        Dialog::Delete(del),
+        Dialog::Confirm(confirm),
+    ] {
+        let m = with_dialog(dialog);
+        for (w, h) in [(120, 40), (60, 20)] {
+            let t = draw(&m, w, h);
+            for cell in t.backend().buffer().content() {
+                assert!(!cell.symbol().chars().any(is_unsafe_char), "{:?} on screen", cell.symbol());
+            }
+            assert!(screen_text(&t).contains("\\e") || screen_text(&t).contains('�'), "{}", screen_text(&t));
+            if matches!(&m.dialog, Some(Dialog::Property(_)))
+                || matches!(&m.dialog, Some(Dialog::Json(j)) if j.error.is_none())
+            {
+                assert!(screen_text(&t).contains("⚠ the text holds control or bidi"), "{}", screen_text(&t));
+            }
+        }
+    }
+}

@@ -311,16 +311,16 @@ impl Client {
         &self,
         id: PersonId,
         properties: Map<String, Value>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<u16, ApiError> {
         let url = self.person_url(id, "");
         let body = json!({ "properties": properties });
         self.write(&format!("Updating person {id}"), RateClass::Read, Method::PATCH, url, Some(body))
             .await
-            .map(drop)
+            .map(|(status, _)| status.as_u16())
     }
 
     /// `POST /persons/{id}/update_property/` — sets one property to any JSON value (202).
-    pub async fn update_property(&self, id: PersonId, key: &str, value: Value) -> Result<(), ApiError> {
+    pub async fn update_property(&self, id: PersonId, key: &str, value: Value) -> Result<u16, ApiError> {
         let url = self.person_url(id, "update_property/");
         let body = json!({ "key": key, "value": value });
         self.write(
@@ -331,20 +331,20 @@ impl Client {
             Some(body),
         )
         .await
-        .map(drop)
+        .map(|(status, _)| status.as_u16())
     }
 
     /// `POST /persons/{id}/delete_property/` with `{"$unset": key}` (201 `{"success": true}`).
-    pub async fn delete_property(&self, id: PersonId, key: &str) -> Result<(), ApiError> {
+    pub async fn delete_property(&self, id: PersonId, key: &str) -> Result<u16, ApiError> {
         let url = self.person_url(id, "delete_property/");
         let op = format!("Deleting property {key:?} from person {id}");
-        let body =
+        let (status, body) =
             self.write(&op, RateClass::Read, Method::POST, url, Some(json!({ "$unset": key }))).await?;
-        expect_success_flag(&op, &body)
+        expect_success_flag(&op, &body).map(|()| status.as_u16())
     }
 
     /// `DELETE /persons/{id}/` (202).
-    pub async fn delete_person(&self, id: PersonId, opts: DeleteOptions) -> Result<(), ApiError> {
+    pub async fn delete_person(&self, id: PersonId, opts: DeleteOptions) -> Result<u16, ApiError> {
         let mut url = self.person_url(id, "");
         {
             let mut q = url.query_pairs_mut();
@@ -357,35 +357,35 @@ impl Client {
         }
         self.write(&format!("Deleting person {id}"), RateClass::Delete, Method::DELETE, url, None)
             .await
-            .map(drop)
+            .map(|(status, _)| status.as_u16())
     }
 
     /// `POST /persons/{id}/delete_events/` — queue deletion of the person's events, keep the person.
-    pub async fn delete_events(&self, id: PersonId) -> Result<(), ApiError> {
+    pub async fn delete_events(&self, id: PersonId) -> Result<u16, ApiError> {
         let url = self.person_url(id, "delete_events/");
         self.write(&format!("Deleting events of person {id}"), RateClass::Delete, Method::POST, url, None)
             .await
-            .map(drop)
+            .map(|(status, _)| status.as_u16())
     }
 
     /// `POST /persons/{id}/delete_recordings/`.
-    pub async fn delete_recordings(&self, id: PersonId) -> Result<(), ApiError> {
+    pub async fn delete_recordings(&self, id: PersonId) -> Result<u16, ApiError> {
         let url = self.person_url(id, "delete_recordings/");
         self.write(&format!("Deleting recordings of person {id}"), RateClass::Delete, Method::POST, url, None)
             .await
-            .map(drop)
+            .map(|(status, _)| status.as_u16())
     }
 
     /// `POST /persons/{id}/split/` (201, applied asynchronously).
-    pub async fn split(&self, id: PersonId, mode: &SplitMode) -> Result<(), ApiError> {
+    pub async fn split(&self, id: PersonId, mode: &SplitMode) -> Result<u16, ApiError> {
         let url = self.person_url(id, "split/");
         let body = match mode {
             SplitMode::All { main } => json!({ "main_distinct_id": main }),
             SplitMode::Extract(ids) => json!({ "distinct_ids_to_split": ids }),
         };
         let op = format!("Splitting person {id}");
-        let resp = self.write(&op, RateClass::Read, Method::POST, url, Some(body)).await?;
-        expect_success_flag(&op, &resp)
+        let (status, resp) = self.write(&op, RateClass::Read, Method::POST, url, Some(body)).await?;
+        expect_success_flag(&op, &resp).map(|()| status.as_u16())
     }
 
     /// `POST /persons/bulk_delete/` in batches of at most 1,000, paced as deletes. Stops at the
@@ -420,7 +420,7 @@ impl Client {
             }
             let op = format!("Bulk-deleting persons {}–{} of {total}", report.sent + 1, report.sent + n);
             match self.write(&op, RateClass::Delete, Method::POST, url.clone(), Some(body)).await {
-                Ok(resp) => match serde_json::from_slice::<BulkDeleteSummary>(&resp) {
+                Ok((_, resp)) => match serde_json::from_slice::<BulkDeleteSummary>(&resp) {
                     Ok(s) => report.summary.absorb(s),
                     Err(e) => {
                         report.error = Some(invalid(&op, 202, format!("unexpected summary: {e}")));
@@ -441,10 +441,12 @@ impl Client {
     }
 
     /// `POST /persons/reset_person_distinct_id/` (202, even when nothing matched).
-    pub async fn reset_person_distinct_id(&self, distinct_id: &str) -> Result<(), ApiError> {
+    pub async fn reset_person_distinct_id(&self, distinct_id: &str) -> Result<u16, ApiError> {
         let url = self.persons_url("reset_person_distinct_id/");
         let body = json!({ "distinct_id": distinct_id });
-        self.write("Resetting a distinct id", RateClass::Read, Method::POST, url, Some(body)).await.map(drop)
+        self.write("Resetting a distinct id", RateClass::Read, Method::POST, url, Some(body))
+            .await
+            .map(|(status, _)| status.as_u16())
     }
 
     // ---- projects ------------------------------------------------------------------------
@@ -560,8 +562,8 @@ impl Client {
         method: Method,
         url: Url,
         body: Option<Value>,
-    ) -> Result<bytes::Bytes, ApiError> {
-        self.request(op, class, method, url, body).await.map(|(_, b)| b)
+    ) -> Result<(StatusCode, bytes::Bytes), ApiError> {
+        self.request(op, class, method, url, body).await
     }
 
     /// Sends one request (retrying GETs on 429 / 502–504 / connection failures) and returns the

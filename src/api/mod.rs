@@ -9,7 +9,9 @@ mod ids;
 mod models;
 mod pacer;
 
-pub use client::{BulkTarget, Client, ClientOptions, DeleteOptions, SplitMode};
+pub use client::{
+    BULK_DELETE_BATCH, BulkDeleteReport, BulkTarget, Client, ClientOptions, DeleteOptions, SplitMode,
+};
 pub use error::{ApiError, ErrorKind};
 pub use filter::{FilterParseError, Operator, PropertyFilter, parse_filter};
 pub use host::{ApiKey, Host, HostError, resolve_host};

@@ -54,6 +54,15 @@ pub enum Action {
     CopyJson,
     CopyDistinctIds,
     StartDemo,
+    Mark,
+    Undo,
+    EditProperty,
+    AddProperty,
+    DeleteProperty,
+    EditJson,
+    DeletePerson,
+    DeleteEvents,
+    Split,
 }
 
 /// One key, as written in help texts.
@@ -151,6 +160,22 @@ pub static REGISTRY: &[ActionSpec] = &[
     spec(Action::CopyValue, &[K::ch('y')], "copy value / id", &[C::Inspector], true),
     spec(Action::CopyJson, &[K::ch('Y')], "copy person as JSON", &[C::List, C::Inspector], false),
     spec(Action::CopyDistinctIds, &[K::ch('c')], "copy distinct ids", &[C::List, C::Inspector], false),
+    wspec(Action::EditProperty, &[K::ch('e')], "edit property", &[C::Inspector], true),
+    wspec(Action::AddProperty, &[K::ch('a')], "add property", &[C::Inspector], true),
+    wspec(Action::DeleteProperty, &[K::ch('d')], "delete property", &[C::Inspector], false),
+    wspec(Action::EditJson, &[K::ch('E')], "edit all properties as JSON", &[C::Inspector], false),
+    wspec(Action::Split, &[K::ch('S')], "split distinct ids", &[C::Inspector], false),
+    wspec(Action::DeleteEvents, &[K::ch('x')], "delete events (keep person)", &[C::Inspector], false),
+    wspec(Action::Mark, &[K::ch(' ')], "mark / unmark", &[C::List], false),
+    wspec(
+        Action::DeletePerson,
+        &[K::ch('D'), K::code(KeyCode::Delete)],
+        "delete person(s)",
+        &[C::List, C::Inspector],
+        true,
+    ),
+    wspec(Action::Undo, &[K::ch('u')], "undo a pending deletion", &[C::List, C::Inspector], false),
+    wspec(Action::Undo, &[K::ch('u')], "journal: restore the previous value", &[C::Overlay], false),
     spec(Action::Back, &[K::code(KeyCode::Esc)], "back / clear", &[C::List, C::Inspector, C::Overlay], false),
     spec(Action::NextPane, &[K::code(KeyCode::Tab)], "next pane", &[C::Global], false),
     spec(Action::PrevPane, &[K::code(KeyCode::BackTab)], "previous pane", &[C::Global], false),
@@ -172,6 +197,16 @@ const fn spec(
     hint: bool,
 ) -> ActionSpec {
     ActionSpec { action, keys, desc, contexts, hint, write: false }
+}
+
+const fn wspec(
+    action: Action,
+    keys: &'static [KeySpec],
+    desc: &'static str,
+    contexts: &'static [Context],
+    hint: bool,
+) -> ActionSpec {
+    ActionSpec { action, keys, desc, contexts, hint, write: true }
 }
 
 /// The action a key means in `ctx` (context-specific bindings win over global ones).
@@ -261,6 +296,17 @@ mod tests {
                     assert_eq!(action_for(&ev, ctx, false), Some(spec.action), "{k} in {ctx:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn read_only_removes_every_write_key() {
+        let d = key(KeyCode::Char('D'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(&d, Context::List, false), Some(Action::DeletePerson));
+        assert_eq!(action_for(&d, Context::List, true), None);
+        for ctx in [Context::List, Context::Inspector] {
+            assert!(for_context(ctx, true).iter().all(|s| !s.write), "{ctx:?}");
+            assert!(for_context(ctx, false).iter().any(|s| s.write), "{ctx:?}");
         }
     }
 

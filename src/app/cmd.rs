@@ -19,6 +19,10 @@ pub enum Timer {
     Search,
     /// Load the highlighted person once the selection settles.
     Prefetch,
+    /// The grace period of a scheduled deletion (by its write id) ran out.
+    Grace(u64),
+    /// Time to re-check whether an accepted write is visible yet (by check id).
+    Confirm(u64),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -58,6 +62,20 @@ pub enum Cmd {
         text: String,
         what: String,
     },
+    /// Send a write (never cancelled once started); answers with `WriteDone` (and
+    /// `WriteProgress` for bulk deletes). `before` is the pre-image to journal when known.
+    Write {
+        id: u64,
+        write: crate::writes::Write,
+        before: Option<serde_json::Value>,
+    },
+    /// Retrieve a person to see whether an accepted write is visible yet (not slotted).
+    CheckPerson {
+        id: u64,
+        uuid: String,
+    },
+    /// Read the local journal (newest entries) for `:journal`.
+    LoadJournal,
     /// Start the embedded sandbox and connect to it (welcome screen → demo).
     StartDemo,
     Quit,

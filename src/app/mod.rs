@@ -3,6 +3,7 @@
 //! (types only), `text` and ratatui's key/layout types; never `runtime` or `ui`.
 pub mod actions;
 mod cmd;
+pub mod dialog;
 pub mod input;
 pub mod inspector;
 pub mod layout;

@@ -1,11 +1,13 @@
 //! All of the app's state. `update` changes it; the view only reads it.
 use super::actions::Context;
 use super::cmd::Slot;
+use super::dialog::{Dialog, Expect};
 use super::input::TextInput;
 use super::inspector::{PersonView, Row, RowOptions, rows};
 use crate::api::{PersonListItem, PersonRecord, Project};
+use crate::writes::Write;
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Persons per list page.
 pub const PAGE_SIZE: u32 = 100;
@@ -15,6 +17,56 @@ pub const LOAD_MORE_MARGIN: usize = 20;
 pub const MAX_MESSAGES: usize = 200;
 /// Full records kept for instant re-display.
 pub const RECORD_CACHE: usize = 500;
+
+/// Default wait before a confirmed deletion is sent (`u` cancels it meanwhile).
+pub const DEFAULT_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+/// How many times an accepted write is re-checked before hogdex says it is not visible yet.
+pub const MAX_CHECKS: u32 = 6;
+
+/// A confirmed deletion waiting out its grace period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scheduled {
+    pub id: u64,
+    pub write: Write,
+    pub label: String,
+    /// The persons it deletes (their rows show the countdown).
+    pub uuids: Vec<String>,
+    pub due: DateTime<Utc>,
+    /// What to journal as the state before (list rows for bulk deletes).
+    pub before: Option<serde_json::Value>,
+}
+
+/// A write sent and not yet answered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InFlight {
+    pub write: Write,
+    pub label: String,
+    pub uuids: Vec<String>,
+    /// What to expect once accepted, by person UUID (re-checked with backoff).
+    pub expect: Vec<(String, Expect)>,
+    /// Bulk progress: ids sent of total.
+    pub progress: Option<(usize, usize)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckState {
+    /// Accepted by PostHog, not visible yet.
+    Pending,
+    /// Seen in a fresh read.
+    Confirmed,
+    /// Still not visible after the last re-check.
+    NotVisible,
+}
+
+/// An accepted write being re-checked until PostHog shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    pub id: u64,
+    pub uuid: String,
+    pub expect: Expect,
+    pub attempt: u32,
+    pub state: CheckState,
+}
 
 /// Who we are talking to, for the status bar.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +119,12 @@ pub enum Overlay {
         title: String,
         text: String,
         scroll: usize,
+    },
+    /// `:journal`: the writes hogdex sent, newest first; `u` restores a previous value.
+    Journal {
+        entries: Vec<crate::journal::JournalEntry>,
+        selected: usize,
+        skipped: usize,
     },
 }
 
@@ -149,6 +207,18 @@ pub struct Model {
     /// Why the demo could not start (welcome screen).
     pub welcome_error: Option<String>,
     pub should_quit: bool,
+    /// The open dialog (edits, deletes, split, confirmations).
+    pub dialog: Option<Dialog>,
+    /// Marked persons by UUID (kept across scrolling, paging and searches).
+    pub marks: BTreeMap<String, PersonListItem>,
+    pub scheduled: Vec<Scheduled>,
+    pub in_flight: BTreeMap<u64, InFlight>,
+    pub checks: Vec<Check>,
+    pub next_id: u64,
+    /// Wait before deletions are sent; zero sends at once.
+    pub grace: std::time::Duration,
+    /// Allow editing PostHog's own `$`-properties (config).
+    pub allow_dollar_edits: bool,
 }
 
 impl Model {
@@ -176,6 +246,14 @@ impl Model {
             extra_person: None,
             welcome_error: None,
             should_quit: false,
+            dialog: None,
+            marks: BTreeMap::new(),
+            scheduled: Vec::new(),
+            in_flight: BTreeMap::new(),
+            checks: Vec::new(),
+            next_id: 0,
+            grace: DEFAULT_GRACE,
+            allow_dollar_edits: false,
         }
     }
 
@@ -199,6 +277,12 @@ impl Model {
             || (self.overlay.is_none() && (self.search.editing || self.inspector.filter_editing))
     }
 
+    /// A fresh id for a write or a check.
+    pub fn take_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
     pub fn display_props(&self) -> Option<&[String]> {
         self.project.as_ref().and_then(|p| p.person_display_name_properties.as_deref())
     }
@@ -207,9 +291,20 @@ impl Model {
         self.list.items.get(self.list.selected)
     }
 
-    /// The person the inspector shows: the full record when loaded, else the list row.
+    /// The person the inspector shows: the full record when loaded, else the list row, with
+    /// values that PostHog accepted but has not shown yet put in place.
     pub fn inspected(&self) -> Option<PersonView> {
         let uuid = self.inspector.uuid.as_deref()?;
+        let mut view = self.inspected_raw(uuid)?;
+        for c in self.checks.iter().filter(|c| c.uuid == uuid && c.state == CheckState::Pending) {
+            if let Expect::Property { key, value: Some(v) } = &c.expect {
+                view.properties.insert(key.clone(), v.clone());
+            }
+        }
+        Some(view)
+    }
+
+    fn inspected_raw(&self, uuid: &str) -> Option<PersonView> {
         if let Some(rec) = self.records.get(uuid) {
             return Some(PersonView::from_record(rec, self.display_props()));
         }
@@ -240,8 +335,35 @@ impl Model {
         self.messages.last()
     }
 
+    /// Requests, writes, checks or countdowns are running (the spinner timer runs meanwhile).
     pub fn is_busy(&self) -> bool {
         !self.busy.is_empty()
+            || !self.scheduled.is_empty()
+            || !self.in_flight.is_empty()
+            || self.checks.iter().any(|c| c.state == CheckState::Pending)
+    }
+
+    /// The state of a re-checked property of a person, for the inspector's tag.
+    pub fn check_state(&self, uuid: &str, key: &str) -> Option<CheckState> {
+        self.checks
+            .iter()
+            .rev()
+            .find(|c| c.uuid == uuid && matches!(&c.expect, Expect::Property { key: k, .. } if k == key))
+            .map(|c| c.state)
+    }
+
+    /// Seconds left before a scheduled deletion of this person is sent.
+    pub fn countdown(&self, uuid: &str) -> Option<i64> {
+        self.scheduled
+            .iter()
+            .find(|s| s.uuids.iter().any(|u| u == uuid))
+            .map(|s| ((s.due - self.now).num_milliseconds().max(0) + 999) / 1000)
+    }
+
+    /// Marked persons that the current list does not show.
+    pub fn marks_hidden(&self) -> usize {
+        let shown: BTreeSet<&str> = self.list.items.iter().map(|p| p.uuid()).collect();
+        self.marks.keys().filter(|u| !shown.contains(u.as_str())).count()
     }
 
     /// Records a message for the status bar and `:messages`.

@@ -43,6 +43,24 @@ pub enum Msg {
         what: String,
         result: Result<&'static str, String>,
     },
+    /// A write finished: accepted (or a bulk report), or why it failed.
+    WriteDone {
+        id: u64,
+        result: Result<crate::writes::WriteOutcome, String>,
+    },
+    /// Bulk delete progress: ids sent so far of the total.
+    WriteProgress {
+        id: u64,
+        done: usize,
+        total: usize,
+    },
+    /// The re-check of a person after a write.
+    Checked {
+        id: u64,
+        result: Result<PersonRecord, ApiError>,
+    },
+    /// The journal was read: its newest entries (oldest first) and how many lines were skipped.
+    JournalLoaded(Result<(Vec<crate::journal::JournalEntry>, usize), String>),
     /// The runtime connected (after start-up or after starting the demo from the welcome screen).
     Connected(crate::app::Connection),
     /// Connecting failed (e.g. the demo sandbox could not start).

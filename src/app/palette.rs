@@ -4,21 +4,42 @@ pub struct CommandSpec {
     pub name: &'static str,
     pub args: &'static str,
     pub desc: &'static str,
+    /// Sends a write: hidden (and refused) in read-only mode.
+    pub write: bool,
 }
 
 /// Every palette command, in the order completion lists them.
 pub static COMMANDS: &[CommandSpec] = &[
-    CommandSpec { name: "person", args: "<distinct id | uuid>", desc: "jump straight to a person" },
-    CommandSpec { name: "messages", args: "", desc: "message history" },
-    CommandSpec { name: "refresh", args: "", desc: "reload the list" },
-    CommandSpec { name: "help", args: "", desc: "keys and commands" },
-    CommandSpec { name: "quit", args: "", desc: "quit hogdex" },
-    CommandSpec { name: "q", args: "", desc: "quit hogdex" },
+    CommandSpec {
+        name: "person",
+        args: "<distinct id | uuid>",
+        desc: "jump straight to a person",
+        write: false,
+    },
+    CommandSpec { name: "messages", args: "", desc: "message history", write: false },
+    CommandSpec {
+        name: "reset-distinct-id",
+        args: "<distinct id>",
+        desc: "let a deleted person's distinct id be used again",
+        write: true,
+    },
+    CommandSpec {
+        name: "journal",
+        args: "",
+        desc: "writes sent from this machine; u restores a value",
+        write: false,
+    },
+    CommandSpec { name: "refresh", args: "", desc: "reload the list", write: false },
+    CommandSpec { name: "help", args: "", desc: "keys and commands", write: false },
+    CommandSpec { name: "quit", args: "", desc: "quit hogdex", write: false },
+    CommandSpec { name: "q", args: "", desc: "quit hogdex", write: false },
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PaletteCommand {
     Person(String),
+    ResetDistinctId(String),
+    Journal,
     Messages,
     Refresh,
     Help,
@@ -33,11 +54,19 @@ pub fn parse(input: &str) -> Result<PaletteCommand, String> {
         "q" | "quit" | "q!" => Ok(PaletteCommand::Quit),
         "messages" | "msgs" => Ok(PaletteCommand::Messages),
         "refresh" => Ok(PaletteCommand::Refresh),
+        "journal" => Ok(PaletteCommand::Journal),
         "help" => Ok(PaletteCommand::Help),
         "person" if rest.is_empty() => Err(":person needs a distinct id or UUID".into()),
         "person" => Ok(PaletteCommand::Person(rest.to_string())),
+        "reset-distinct-id" if rest.is_empty() => Err(":reset-distinct-id needs the distinct id".into()),
+        "reset-distinct-id" => Ok(PaletteCommand::ResetDistinctId(rest.to_string())),
         other => Err(format!("unknown command :{other}; Tab lists commands")),
     }
+}
+
+/// The commands usable now (write commands disappear in read-only mode).
+pub fn available(read_only: bool) -> impl Iterator<Item = &'static CommandSpec> {
+    COMMANDS.iter().filter(move |c| !(read_only && c.write))
 }
 
 /// Commands whose name starts with the first word typed (all, when nothing is typed).

@@ -37,6 +37,9 @@ pub struct ConnectionArgs {
     /// Allow plain http:// to a host that is not this machine (sends the key unencrypted)
     #[arg(long, global = true)]
     pub insecure: bool,
+    /// Refuse every write: nothing that changes data is sent (the TUI hides write actions)
+    #[arg(long, global = true)]
+    pub read_only: bool,
     /// Seconds before a request is abandoned
     #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
@@ -67,6 +70,15 @@ pub enum Command {
     },
     /// Run the PostHog-compatible sandbox server on 127.0.0.1
     Sandbox(crate::sandbox::SandboxArgs),
+    /// Show the local journal of writes hogdex sent (with each person's state before the write)
+    Journal {
+        /// Show the newest N writes
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: usize,
+        /// Print the entries as a JSON array (with the full pre-images)
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -199,6 +211,27 @@ pub enum PersonsCommand {
 }
 
 /// Options shared by `delete` and `bulk-delete`.
+impl PersonsCommand {
+    /// Whether the command changes data (refused with `--read-only` before anything is sent).
+    pub fn is_write(&self) -> bool {
+        match self {
+            PersonsCommand::Set { .. }
+            | PersonsCommand::Unset { .. }
+            | PersonsCommand::Update { .. }
+            | PersonsCommand::Delete { .. }
+            | PersonsCommand::DeleteEvents { .. }
+            | PersonsCommand::ResetDistinctId { .. }
+            | PersonsCommand::Split { .. }
+            | PersonsCommand::BulkDelete { .. } => true,
+            PersonsCommand::List { .. }
+            | PersonsCommand::Get { .. }
+            | PersonsCommand::Cohorts { .. }
+            | PersonsCommand::Activity { .. }
+            | PersonsCommand::DeletionStatus { .. } => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Args)]
 pub struct DeleteFlags {
     /// Also queue deletion of the persons' events

@@ -1,14 +1,17 @@
 //! The command line: the scripting CLI (`hogdex persons …`, `hogdex projects`, `hogdex sandbox`)
 //! over the same API client the TUI uses, and `hogdex` alone, which starts the TUI. May import
-//! `api`, `sandbox`, `text`, `typed_value`, and `app`/`runtime` only to start the TUI.
+//! `api`, `sandbox`, `text`, `typed_value`, `writes`, `journal`, and `app`/`runtime` only to start
+//! the TUI.
 mod args;
 mod connect;
+mod journal;
 mod persons;
 mod render;
 
 pub use args::{Cli, Command, ConnectionArgs, ListFormat, PersonsCommand};
 pub use connect::{Connection, NOT_CONFIGURED, connect};
 
+use crate::writes::Writer;
 use std::process::ExitCode;
 
 /// Exit code for a failed API call or I/O.
@@ -44,10 +47,15 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Sandbox(args)) => {
             crate::sandbox::run(args).await.map_err(|e| Failure::failed(format!("{e:#}")))
         }
-        Some(Command::Persons(cmd)) => with_connection(&cli.conn, |c| Box::pin(persons::run(c, cmd))).await,
-        Some(Command::Projects { json }) => {
-            with_connection(&cli.conn, |c| Box::pin(persons::projects(c, json))).await
+        // Refused before connecting, so not even a distinct-id lookup is sent.
+        Some(Command::Persons(cmd)) if cli.conn.read_only && cmd.is_write() => {
+            Err(Failure::usage(crate::writes::READ_ONLY))
         }
+        Some(Command::Persons(cmd)) => with_connection(&cli.conn, |w| Box::pin(persons::run(w, cmd))).await,
+        Some(Command::Projects { json }) => {
+            with_connection(&cli.conn, |w| Box::pin(persons::projects(w.client(), json))).await
+        }
+        Some(Command::Journal { limit, json }) => journal::print(limit, json),
         None => no_command(&cli.conn).await,
     };
     match result {
@@ -61,12 +69,16 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 type CmdFuture<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), Failure>> + 'a>>;
 
+/// Connects and hands the command a `Writer` (journal at the default path, `--read-only`); reads
+/// use its client.
 async fn with_connection(
     conn: &ConnectionArgs,
-    f: impl for<'a> FnOnce(&'a crate::api::Client) -> CmdFuture<'a>,
+    f: impl for<'a> FnOnce(&'a Writer) -> CmdFuture<'a>,
 ) -> Result<(), Failure> {
     let connection = connect(conn).await.map_err(Failure::usage)?;
-    let result = f(&connection.client).await;
+    let journal = crate::journal::Journal::open_default().ok();
+    let writer = Writer::new(connection.client.clone(), journal, conn.read_only);
+    let result = f(&writer).await;
     connection.close().await;
     result
 }
@@ -88,7 +100,7 @@ async fn no_command(conn: &ConnectionArgs) -> Result<(), Failure> {
     }
     let mut start = crate::runtime::Start {
         connection: None,
-        read_only: false,
+        read_only: conn.read_only,
         sandbox: None,
         demo: conn.demo_options(),
     };

@@ -1,4 +1,5 @@
 //! `hogdex persons …` and `hogdex projects`: each subcommand is one or a few client calls.
+//! Every write goes through `Writer::perform` (journaled, refused with `--read-only`).
 //! Destructive commands send nothing without `--yes`.
 use super::Failure;
 use super::args::{ListFormat, PersonsCommand};
@@ -6,10 +7,15 @@ use super::render;
 use crate::api::{
     BulkTarget, Client, DeletionStatusFilter, ListParams, PersonId, PersonRef, SplitMode, parse_filter,
 };
+use crate::writes::{Write, WriteError, WriteOutcome, Writer};
 use serde_json::{Map, Value};
-use std::io::Write;
+use std::io::Write as _;
 
-pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
+pub async fn run(writer: &Writer, cmd: PersonsCommand) -> Result<(), Failure> {
+    if cmd.is_write() {
+        writer.check().map_err(refusal)?;
+    }
+    let client = writer.client();
     match cmd {
         PersonsCommand::List {
             search,
@@ -48,16 +54,18 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
             let value =
                 value_type.parse(&value).map_err(|e| Failure::usage(format!("value for {key:?}: {e}")))?;
             let pid = resolve(client, &id).await?;
-            client.update_property(pid, &key, value.clone()).await?;
+            send(writer, Write::UpdateProperty { person: pid, key: key.clone(), value: value.clone() })
+                .await?;
             eprintln!(
-                "queued: {key} = {} on person {pid} (PostHog applies it within seconds)",
+                "queued: {} = {} on person {pid} (PostHog applies it within seconds)",
+                crate::text::fit(&key, 60),
                 safe_json(&value)
             );
             Ok(())
         }
         PersonsCommand::Unset { id, key } => {
             let pid = resolve(client, &id).await?;
-            client.delete_property(pid, &key).await?;
+            send(writer, Write::DeleteProperty { person: pid, key: key.clone() }).await?;
             eprintln!("queued: removal of {} from person {pid}", crate::text::sanitize(&key));
             Ok(())
         }
@@ -66,7 +74,7 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
                 .map_err(|e| Failure::usage(format!("--properties must be a JSON object: {e}")))?;
             let pid = resolve(client, &id).await?;
             let n = props.len();
-            client.patch_properties(pid, props).await?;
+            send(writer, Write::PatchProperties { person: pid, properties: props }).await?;
             eprintln!("queued: $set of {n} properties on person {pid}");
             Ok(())
         }
@@ -75,7 +83,7 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
             let opts = flags.options();
             for raw in &ids {
                 let pid = resolve(client, raw).await?;
-                client.delete_person(pid, opts).await?;
+                send(writer, Write::DeletePerson { person: pid, options: opts }).await?;
                 eprintln!(
                     "deleted person {pid}{}",
                     if opts.delete_events { " (events queued for deletion)" } else { "" }
@@ -86,7 +94,7 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
         PersonsCommand::DeleteEvents { id, yes } => {
             require_yes(yes, "queue deletion of this person's events")?;
             let pid = resolve(client, &id).await?;
-            client.delete_events(pid).await?;
+            send(writer, Write::DeleteEvents { person: pid }).await?;
             eprintln!(
                 "queued: deletion of the events of person {pid} (PostHog runs these deletions in batches)"
             );
@@ -94,7 +102,7 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
         }
         PersonsCommand::ResetDistinctId { distinct_id, yes } => {
             require_yes(yes, "reset this distinct id")?;
-            client.reset_person_distinct_id(&distinct_id).await?;
+            send(writer, Write::ResetDistinctId { distinct_id: distinct_id.clone() }).await?;
             eprintln!("reset: {} can be used by a new person again", crate::text::sanitize(&distinct_id));
             Ok(())
         }
@@ -102,17 +110,21 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
             require_yes(yes, "split this person")?;
             let pid = resolve(client, &id).await?;
             let mode = if extract.is_empty() { SplitMode::All { main } } else { SplitMode::Extract(extract) };
-            client.split(pid, &mode).await?;
+            send(writer, Write::Split { person: pid, mode }).await?;
             eprintln!("queued: split of person {pid}");
             Ok(())
         }
         PersonsCommand::BulkDelete { ids_from, distinct_ids_from, flags } => {
             let target = bulk_target(ids_from.as_deref(), distinct_ids_from.as_deref())?;
             require_yes(flags.yes, &format!("delete {} person(s)", target.len()))?;
-            let opts = flags.options();
-            let report = client
-                .bulk_delete(&target, opts, |done, total| eprintln!("bulk-delete: {done}/{total} ids sent"))
-                .await;
+            let total = target.len();
+            let write = Write::BulkDelete { target, options: flags.options() };
+            let outcome =
+                perform(writer, &write, |done, total| eprintln!("bulk-delete: {done}/{total} ids sent"))
+                    .await?;
+            let Some(report) = outcome.bulk_report() else {
+                return Err(Failure::failed("bulk-delete: no report came back"));
+            };
             let s = &report.summary;
             eprintln!(
                 "bulk-delete: {} found, {} deleted, {} errors{}",
@@ -121,12 +133,10 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
                 s.deletion_errors.len(),
                 if s.events_queued_for_deletion { ", events queued for deletion" } else { "" }
             );
-            match report.error {
-                Some(e) => Err(Failure::failed(format!(
-                    "{e} (stopped after {} of {} ids)",
-                    report.sent,
-                    target.len()
-                ))),
+            match &report.error {
+                Some(e) => {
+                    Err(Failure::failed(format!("{e} (stopped after {} of {total} ids)", report.sent)))
+                }
                 None => Ok(()),
             }
         }
@@ -223,6 +233,35 @@ async fn resolve(client: &Client, raw: &str) -> Result<PersonId, Failure> {
     Ok(client.resolve(&r).await?)
 }
 
+/// Sends one write through the writer (journaled; refused in read-only mode).
+async fn send(writer: &Writer, write: Write) -> Result<WriteOutcome, Failure> {
+    perform(writer, &write, |_, _| {}).await
+}
+
+async fn perform(
+    writer: &Writer,
+    write: &Write,
+    on_progress: impl FnMut(usize, usize),
+) -> Result<WriteOutcome, Failure> {
+    if writer.journal().is_none() {
+        let why = crate::journal::Journal::default_path().err().unwrap_or_default();
+        eprintln!("hogdex: warning: this write is not journaled: {}", crate::text::sanitize(&why));
+    }
+    let outcome = writer.perform(write, None, on_progress).await.map_err(refusal)?;
+    if let Some(w) = outcome.journal_warning() {
+        eprintln!("hogdex: warning: {}", crate::text::sanitize(w));
+    }
+    Ok(outcome)
+}
+
+/// Read-only refusals are usage errors (exit 2, nothing sent); API failures exit 1.
+fn refusal(e: WriteError) -> Failure {
+    match e {
+        WriteError::ReadOnly => Failure::usage(e.to_string()),
+        WriteError::Api { .. } => Failure::failed(e.to_string()),
+    }
+}
+
 fn require_yes(yes: bool, what: &str) -> Result<(), Failure> {
     if yes {
         Ok(())
@@ -275,7 +314,7 @@ fn safe_json(v: &Value) -> String {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends quietly.
-fn out(text: &str) -> Result<(), Failure> {
+pub(super) fn out(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match writeln!(stdout, "{}", text.trim_end_matches('\n')) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::failed(e.to_string())),

@@ -4,6 +4,7 @@ use crate::api::{
     ActivityPage, CohortRef, DeletionStatusEntry, PersonListItem, PersonRecord, Project, display_name,
     is_anonymous_distinct_id,
 };
+use crate::journal::JournalEntry;
 use crate::text::{fit, pad, sanitize};
 use crate::typed_value::ValueType;
 use serde_json::Value;
@@ -142,6 +143,41 @@ pub fn projects(list: &[Project]) -> String {
             pad(p.name.as_deref().unwrap_or("-"), 36),
             fit(p.organization.as_deref().unwrap_or("-"), 40)
         ));
+    }
+    out
+}
+
+/// `TIME  METHOD  ENDPOINT  STATUS  PERSON`, oldest first; a failed write adds its error below.
+/// The person's id in the endpoint shows as `{person}` (it has its own column).
+pub fn journal(entries: &[JournalEntry]) -> String {
+    let mut out = format!(
+        "{}  {}  {}  {}  PERSON\n",
+        pad("TIME (UTC)", 19),
+        pad("METHOD", 6),
+        pad("ENDPOINT", 40),
+        pad("STATUS", 6)
+    );
+    for e in entries {
+        let endpoint = match &e.person {
+            Some(p) if !p.is_empty() => e.endpoint.replacen(&format!("/{p}/"), "/{person}/", 1),
+            _ => e.endpoint.clone(),
+        };
+        let status = match (e.status, e.ok) {
+            (Some(s), _) => s.to_string(),
+            (None, true) => "ok".into(),
+            (None, false) => "failed".into(),
+        };
+        out.push_str(&format!(
+            "{}  {}  {}  {}  {}\n",
+            e.time.format("%Y-%m-%d %H:%M:%S"),
+            pad(&e.method, 6),
+            pad(&endpoint, 40),
+            pad(&status, 6),
+            fit(e.person.as_deref().unwrap_or("-"), 36)
+        ));
+        if let Some(err) = &e.error {
+            out.push_str(&format!("{:21}{}\n", "", fit(err, 100)));
+        }
     }
     out
 }

@@ -44,9 +44,16 @@ pub async fn run(start: Start) -> anyhow::Result<()> {
     let mut signals = Signals::new().context("cannot listen for termination signals")?;
     let mut tui = terminal::enter().context("cannot set up the terminal")?;
     let guard = RestoreGuard;
-    let result = Loop::new(start).run(&mut tui, &mut signals).await;
+    let mut main = Loop::new(start);
+    let result = main.run(&mut tui, &mut signals).await;
     drop(guard);
     drop(tui);
+    let dropped = main.model.scheduled.len();
+    if dropped > 0 {
+        eprintln!(
+            "hogdex: {dropped} deletion(s) were still in their grace period when hogdex quit; nothing was sent for them"
+        );
+    }
     result
 }
 
@@ -65,6 +72,7 @@ impl Loop {
             None => (None, None),
         };
         let mut exec = Executor::new(tx, client, start.demo);
+        exec.set_read_only(start.read_only);
         if let (Some(sandbox), Some(conn)) = (start.sandbox, &conn) {
             exec.keep_sandbox(sandbox, conn.clone());
         }
@@ -72,7 +80,21 @@ impl Loop {
         Self { model, exec, rx, quit: false }
     }
 
-    async fn run(mut self, tui: &mut Tui, signals: &mut Signals) -> anyhow::Result<()> {
+    /// Writes already sent are never cut off: quitting waits for them (bounded), saying so.
+    async fn finish(&mut self, tui: &mut Tui) -> anyhow::Result<()> {
+        let n = self.exec.writes_in_flight();
+        if n > 0 {
+            self.model.push_message(
+                crate::app::Level::Warn,
+                format!("Waiting for {n} write(s) already sent to finish before quitting…"),
+            );
+            draw(tui, &self.model)?;
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(15), self.exec.finish_writes()).await;
+        }
+        Ok(())
+    }
+
+    async fn run(&mut self, tui: &mut Tui, signals: &mut Signals) -> anyhow::Result<()> {
         let size = tui.size()?;
         self.model.width = size.width;
         self.model.height = size.height;
@@ -84,7 +106,7 @@ impl Loop {
         let mut dirty = true;
         loop {
             if self.quit || self.model.should_quit {
-                return Ok(());
+                return self.finish(tui).await;
             }
             if dirty {
                 draw(tui, &self.model)?;

@@ -7,12 +7,15 @@ use crate::api::{
     ApiError, ApiKey, Client, ClientOptions, ErrorKind, PersonId, PersonListItem, ProjectRef, resolve_host,
 };
 use crate::app::{self, Cmd, Msg, Slot, Timer};
+use crate::journal::Journal;
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+use crate::writes::{Write, WriteError, Writer};
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 /// What arrives on the loop's channel: app messages, plus the few things only the runtime acts on.
@@ -67,6 +70,13 @@ pub(crate) struct Executor {
     /// Kept alive for the process lifetime once started (`--demo` or from the welcome screen).
     sandbox: Option<SandboxHandle>,
     demo_conn: Option<app::Connection>,
+    /// Refuse every `Cmd::Write` (`--read-only`); enforced in `Writer::perform`.
+    read_only: bool,
+    /// Where writes are journaled (`None`: no home directory; writes go out unjournaled).
+    journal: Option<Journal>,
+    /// Writes in flight: detached tasks, never cancelled (dropping a handle does not abort it);
+    /// `finish_writes` waits for them.
+    writes: Vec<JoinHandle<()>>,
 }
 
 impl Drop for Executor {
@@ -93,7 +103,36 @@ impl Executor {
             demo_starting: false,
             sandbox: None,
             demo_conn: None,
+            read_only: false,
+            journal: Journal::open_default().ok(),
+            writes: Vec::new(),
         }
+    }
+
+    /// `--read-only`: every `Cmd::Write` is answered with the refusal and nothing is sent.
+    pub fn set_read_only(&mut self, read_only: bool) {
+        self.read_only = read_only;
+    }
+
+    /// Journal writes to `journal` instead of the default path (tests).
+    #[cfg(test)]
+    pub fn set_journal(&mut self, journal: Option<Journal>) {
+        self.journal = journal;
+    }
+
+    /// Waits for the writes still in flight, so leaving the TUI (which ends the runtime) does
+    /// not cut one off half way.
+    #[allow(dead_code)] // for the event loop's exit path
+    pub async fn finish_writes(&mut self) {
+        for handle in std::mem::take(&mut self.writes) {
+            let _ = handle.await;
+        }
+    }
+
+    /// How many writes are still in flight.
+    #[allow(dead_code)] // for the event loop's exit path
+    pub fn writes_in_flight(&self) -> usize {
+        self.writes.iter().filter(|h| !h.is_finished()).count()
     }
 
     /// Keeps a sandbox (started by the CLI for `--demo`) alive as long as the executor.
@@ -186,11 +225,70 @@ impl Executor {
                     }
                 });
             }
+            Cmd::CheckPerson { id, uuid } => {
+                // Not slotted: several checks may run, and the inspector's own fetch must not
+                // cancel them.
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let op = "Checking the person";
+                    let result = match (client, PersonId::parse(&uuid)) {
+                        (Some(c), Some(pid)) => c.get_person(pid).await,
+                        (None, _) => Err(not_connected(op)),
+                        (Some(_), None) => {
+                            Err(ApiError::new(op, ErrorKind::Refused { reason: "not a person id".into() }))
+                        }
+                    };
+                    let _ = tx.send(Event::Msg(Msg::Checked { id, result }));
+                });
+            }
+            Cmd::Write { id, write, before } => self.write(id, write, before),
             Cmd::Copy { text, what } => self.copy(text, what),
+            Cmd::LoadJournal => {
+                let journal = self.journal.clone();
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = match journal {
+                        None => {
+                            Err("no journal: hogdex could not find a state directory (set XDG_STATE_HOME)"
+                                .into())
+                        }
+                        Some(j) => j
+                            .read(500)
+                            .map(|r| (r.entries, r.skipped))
+                            .map_err(|e| format!("{}: {e}", j.path().display())),
+                    };
+                    let _ = tx.send(Event::Msg(Msg::JournalLoaded(result)));
+                });
+            }
             Cmd::StartDemo => self.start_demo(),
             Cmd::Quit => return Flow::Quit,
         }
         Flow::Continue
+    }
+
+    /// Runs a write to the end through the `Writer` (read-only refusal, pre-image, journal),
+    /// reporting bulk progress with `WriteProgress` and the end with `WriteDone`. Not slotted and
+    /// not tied to any cancellation token: a write is never cut off half way.
+    fn write(&mut self, id: u64, write: Write, before: Option<serde_json::Value>) {
+        self.writes.retain(|h| !h.is_finished());
+        let tx = self.tx.clone();
+        let writer = self.client.clone().map(|c| Writer::new(c, self.journal.clone(), self.read_only));
+        let read_only = self.read_only;
+        self.writes.push(tokio::spawn(async move {
+            let result = match writer {
+                Some(w) => {
+                    let progress = tx.clone();
+                    let on_progress = move |done, total| {
+                        let _ = progress.send(Event::Msg(Msg::WriteProgress { id, done, total }));
+                    };
+                    w.perform(&write, before, on_progress).await.map_err(|e| e.to_string())
+                }
+                None if read_only => Err(WriteError::ReadOnly.to_string()),
+                None => Err(not_connected("Sending the change").to_string()),
+            };
+            let _ = tx.send(Event::Msg(Msg::WriteDone { id, result }));
+        }));
     }
 
     /// Runs `fut` in `slot`, cancelling whatever ran there; its message is sent unless cancelled.
@@ -398,6 +496,58 @@ mod tests {
             }
             _ => panic!("expected an OSC 52 write"),
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn writes_run_to_the_end_are_journaled_and_refused_in_read_only() {
+        use crate::api::{BulkTarget, DeleteOptions};
+        use crate::writes::{READ_ONLY, WriteOutcome};
+        let sandbox = sandbox::spawn(SandboxConfig { persons: 3, ..Default::default() }).await.unwrap();
+        let host = resolve_host(&sandbox.base_url(), false).unwrap();
+        let client =
+            Client::new(host, ProjectRef::Id(1), ApiKey::new(sandbox.key()), ClientOptions::default())
+                .unwrap();
+        let page = client.list_persons(&ListParams::default()).await.unwrap();
+        let uuids: Vec<uuid::Uuid> = page.results.iter().map(|p| p.uuid().parse().unwrap()).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(dir.path().join("journal.jsonl"));
+        let (tx, mut rx) = unbounded_channel();
+        let mut exec = Executor::new(tx, Some(client), DemoOptions::default());
+        exec.set_journal(Some(journal.clone()));
+
+        let person = PersonId::Uuid(uuids[0]);
+        let edit = Write::UpdateProperty { person, key: "plan".into(), value: serde_json::json!("007") };
+        exec.run(Cmd::Write { id: 1, write: edit.clone(), before: None });
+        // Cancelling every slot does not touch a write.
+        for slot in [Slot::List, Slot::Person, Slot::Lookup, Slot::Project] {
+            exec.run(Cmd::Cancel(slot));
+        }
+        match next_msg(&mut rx).await {
+            Msg::WriteDone { id: 1, result: Ok(WriteOutcome::Done { journal_warning: None }) } => {}
+            other => panic!("{other:?}"),
+        }
+        let bulk =
+            Write::BulkDelete { target: BulkTarget::Ids(uuids.clone()), options: DeleteOptions::default() };
+        exec.run(Cmd::Write { id: 2, write: bulk, before: Some(serde_json::json!([])) });
+        assert!(matches!(next_msg(&mut rx).await, Msg::WriteProgress { id: 2, done: 3, total: 3 }));
+        match next_msg(&mut rx).await {
+            Msg::WriteDone { id: 2, result: Ok(outcome) } => {
+                assert_eq!(outcome.bulk_report().unwrap().summary.persons_deleted, 3)
+            }
+            other => panic!("{other:?}"),
+        }
+        exec.finish_writes().await;
+        assert_eq!(journal.read(10).unwrap().entries.len(), 2);
+
+        exec.set_read_only(true);
+        sandbox.clear_requests();
+        exec.run(Cmd::Write { id: 3, write: edit, before: None });
+        match next_msg(&mut rx).await {
+            Msg::WriteDone { id: 3, result: Err(e) } => assert_eq!(e, READ_ONLY),
+            other => panic!("{other:?}"),
+        }
+        assert!(sandbox.requests().is_empty(), "nothing was sent");
+        assert_eq!(journal.read(10).unwrap().entries.len(), 2);
     }
 
     #[tokio::test(flavor = "multi_thread")]

@@ -21,7 +21,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use self::fixtures::FixturePerson;
-use self::routes::{AppState, Faults};
+use self::routes::{AppState, Faults, RequestLog};
+pub use self::routes::{REQUEST_LOG_CAP, RecordedRequest};
 use self::store::Store;
 
 /// The sandbox's default key. It protects nothing: the sandbox only listens on loopback.
@@ -161,6 +162,17 @@ impl SandboxHandle {
         self.with_store(|s| s.is_tombstoned(distinct_id))
     }
 
+    /// Every request the sandbox received, oldest first (the newest [`REQUEST_LOG_CAP`]), with
+    /// its method, raw path and query, and JSON body: tests assert exactly what a client sent.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.requests.all()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.state.requests.clear();
+    }
+
     fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
         let mut store = self.state.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         store.apply_due(tokio::time::Instant::now());
@@ -204,6 +216,7 @@ pub async fn spawn(config: SandboxConfig) -> anyhow::Result<SandboxHandle> {
         latency: Duration::from_millis(config.latency_ms),
         faults: Faults::new(config.rate_limit_per_min, config.fail_rate, config.seed),
         fallback_host: addr.to_string(),
+        requests: RequestLog::default(),
     });
     let app = routes::router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();

@@ -1,5 +1,6 @@
 //! The bottom hint bar: the hint-flagged actions of the current context from the action registry
-//! (so remapped keys and read-only mode show correctly), or a text field's keys while one has focus.
+//! (so remapped keys and read-only mode show correctly), or the keys of the open dialog or of a text
+//! field while one has focus.
 use super::Ui;
 use crate::app::actions::for_context;
 use crate::text::width;
@@ -11,6 +12,9 @@ use ratatui::widgets::Paragraph;
 /// `(key, description)` pairs for the bar, most important first.
 pub fn pairs(ui: &Ui) -> Vec<(String, &'static str)> {
     let m = ui.model;
+    if let (Some(dialog), None) = (&m.dialog, &m.overlay) {
+        return super::dialogs::keys(dialog).into_iter().map(|(k, d)| (k.to_string(), d)).collect();
+    }
     if m.palette.is_some() {
         return vec![("Enter".into(), "run"), ("Tab".into(), "complete"), ("Esc".into(), "cancel")];
     }

@@ -1,10 +1,11 @@
 //! The inspector: a person's header (name, ids, times, filter) and the rows of
-//! `Model::inspector_rows()` — distinct ids and an expandable property tree.
+//! `Model::inspector_rows()` — distinct ids and an expandable property tree, with a tag on
+//! properties that were just written (pending, saved, not visible yet).
 use super::{Ui, field};
 use crate::api::is_anonymous_distinct_id;
 use crate::app::inspector::{PersonView, Row, preview, type_tag};
 use crate::app::layout::INSPECTOR_HEADER;
-use crate::app::{Focus, time};
+use crate::app::{CheckState, Focus, time};
 use crate::text::{fit, pad, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -175,7 +176,7 @@ fn row_line<'a>(ui: &Ui, row: &Row, w: usize, key_col: usize, selected: bool) ->
             let style = if is_anonymous_distinct_id(id) { plain(t.muted) } else { t.text };
             Line::from(vec![Span::raw(gutter), Span::styled(pad(id, w.saturating_sub(2)), style)])
         }
-        Row::Property { depth, key, value, expanded, .. } => {
+        Row::Property { path, depth, key, value, expanded } => {
             let indent = 2 + depth * 2;
             let marker = match expanded {
                 Some(true) => "▾ ",
@@ -196,9 +197,30 @@ fn row_line<'a>(ui: &Ui, row: &Row, w: usize, key_col: usize, selected: bool) ->
             ];
             let used = key_col + 2 + TAG_W;
             let room = w.saturating_sub(used);
-            let text = fit(&preview(value), room);
-            let fill = room.saturating_sub(width(&text));
+            // A top-level property being re-checked after a write says how that is going.
+            let check = match (path.as_slice(), &ui.model.inspector.uuid) {
+                ([top], Some(uuid)) => ui.model.check_state(uuid, top),
+                _ => None,
+            };
+            let (tags, tag_style): (&[&str], _) = match check {
+                Some(CheckState::Pending) => (&["⟳ pending", "⟳"], t.muted),
+                Some(CheckState::Confirmed) => (&["✓ saved", "✓"], t.success),
+                Some(CheckState::NotVisible) => (&["! not visible yet", "! not visible", "!"], t.warn),
+                None => (&[], t.muted),
+            };
+            // The longest tag that leaves the value a few columns.
+            let value_w = width(&preview(value)).min(4);
+            let tag = tags.iter().find(|s| width(s) + 1 + value_w <= room).map(|s| (*s, tag_style));
+            let tag_w = tag.map_or(0, |(s, _)| width(s) + 1);
+            let text_room = room - tag_w;
+            let text = fit(&preview(value), text_room);
+            let mut fill = room.saturating_sub(width(&text));
             spans.push(Span::styled(text, plain(value_style(ui, value))));
+            if let Some((label, style)) = tag {
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled(label, plain(style)));
+                fill = fill.saturating_sub(tag_w);
+            }
             spans.push(Span::raw(" ".repeat(fill)));
             Line::from(spans)
         }

@@ -1,19 +1,25 @@
 //! The person list: a bordered table (name, email or id, first seen, last seen) with a header
-//! row, the selection, and its loading / error / empty states. Only visible rows are built.
+//! row, the selection, marks, deletion countdowns, and its loading / error / empty states. Only
+//! visible rows are built.
 use super::{Ui, thousands};
 use crate::api::{PersonListItem, display_name, is_anonymous_distinct_id};
-use crate::app::{Focus, time};
-use crate::text::{fit, pad};
+use crate::app::{Focus, Model, time};
+use crate::text::{fit, pad, width};
+use crate::writes::Write;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// Width of each time column ("11mo ago", "just now").
 const TIME_W: usize = 10;
 
-/// Which columns fit, and how wide each is (the gutter holds the selection marker).
+/// Columns before the name: the selection marker, the mark, a space.
+const GUTTER: usize = 3;
+
+/// Which columns fit, and how wide each is (the gutter holds the selection marker and the mark).
 struct Columns {
     name: usize,
     email: usize,
@@ -26,7 +32,7 @@ impl Columns {
         let last_seen = inner >= 34;
         let first_seen = inner >= 56;
         let times = (usize::from(last_seen) + usize::from(first_seen)) * (TIME_W + 1);
-        let rest = inner.saturating_sub(2 + times + 1);
+        let rest = inner.saturating_sub(GUTTER + times + 1);
         let name = rest / 2;
         Self { name, email: rest - name, first_seen, last_seen }
     }
@@ -66,13 +72,25 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
         return;
     }
 
+    // Persons whose deletion was sent (the row says so until the list drops them).
+    let deleting: HashSet<&str> = m
+        .in_flight
+        .values()
+        .filter(|f| matches!(f.write, Write::DeletePerson { .. } | Write::BulkDelete { .. }))
+        .flat_map(|f| f.uuids.iter().map(String::as_str))
+        .collect();
     let viewport = (inner.height as usize).saturating_sub(1);
     let mut lines = Vec::with_capacity(viewport + 1);
     lines.push(Line::styled(header(&cols, w), t.header));
     let end = (list.scroll + viewport).min(list.items.len());
     for (i, person) in list.items.iter().enumerate().take(end).skip(list.scroll) {
         let selected = i == list.selected;
-        let line = row(ui, person, &cols, w, selected);
+        let fate = match m.countdown(person.uuid()) {
+            Some(secs) => Fate::Countdown(secs),
+            None if deleting.contains(person.uuid()) => Fate::Sent,
+            None => Fate::Kept,
+        };
+        let line = row(ui, person, &cols, w, selected, fate);
         lines.push(if selected {
             line.style(if focused { t.selection } else { t.selection_unfocused })
         } else {
@@ -100,6 +118,10 @@ fn title<'a>(ui: &Ui, max: usize) -> Line<'a> {
     if list.loading && !list.items.is_empty() {
         spans.push(Span::styled(" (loading…)", t.muted));
     }
+    if !ui.model.marks.is_empty() {
+        spans.push(Span::styled(" · ", t.muted));
+        spans.push(Span::styled(format!("{} marked", thousands(ui.model.marks.len() as u64)), t.accent));
+    }
     spans.push(Span::raw(" "));
     Line::from(spans)
 }
@@ -115,7 +137,12 @@ fn bottom_line<'a>(ui: &Ui, max: usize) -> Option<Line<'a>> {
 }
 
 fn header(cols: &Columns, w: usize) -> String {
-    let mut s = format!("  {} {}", pad("Name", cols.name), pad("Email / distinct id", cols.email));
+    let mut s = format!(
+        "{}{} {}",
+        " ".repeat(GUTTER),
+        pad("Name", cols.name),
+        pad("Email / distinct id", cols.email)
+    );
     if cols.first_seen {
         s.push(' ');
         s.push_str(&pad("First seen", TIME_W));
@@ -127,38 +154,95 @@ fn header(cols: &Columns, w: usize) -> String {
     pad(&s, w)
 }
 
-fn row<'a>(ui: &Ui, p: &PersonListItem, cols: &Columns, w: usize, selected: bool) -> Line<'a> {
+/// What is happening to a person's row.
+#[derive(Clone, Copy)]
+enum Fate {
+    Kept,
+    /// A confirmed deletion waits this many seconds (`u` undoes it).
+    Countdown(i64),
+    /// The deletion was sent.
+    Sent,
+}
+
+fn row<'a>(ui: &Ui, p: &PersonListItem, cols: &Columns, w: usize, selected: bool, fate: Fate) -> Line<'a> {
     let (m, t) = (ui.model, ui.theme);
     let (email, anonymous) = email_or_id(p);
-    let mut name = display_name(&p.properties, &p.distinct_ids, m.display_props());
-    // When the display name is the email shown beside it, the `name` property says more.
-    if name == email
-        && let Some(Value::String(n)) = p.properties.get("name")
-        && !n.trim().is_empty()
-    {
-        name = n.clone();
-    }
-    let marker = if selected { "▶ " } else { "  " };
+    let name = person_name(m, p);
+    let marked = m.marks.contains_key(p.uuid());
+    let gutter = format!("{}{} ", if selected { "▶" } else { " " }, if marked { "●" } else { " " });
     // The selected line's own style (reverse / highlight) must not be fought by muted colours.
     let muted = if selected { t.text } else { t.muted };
-    let mut spans = vec![
-        Span::raw(marker),
-        Span::styled(pad(&name, cols.name), t.text),
-        Span::raw(" "),
-        Span::styled(pad(&email, cols.email), if anonymous { muted } else { t.text }),
-    ];
-    let mut used = 2 + cols.name + 1 + cols.email;
-    for (show, ts) in [(cols.first_seen, &p.created_at), (cols.last_seen, &p.last_seen_at)] {
-        if show {
-            spans.push(Span::raw(" "));
-            spans.push(Span::styled(pad(&time::relative(m.now, ts.as_deref()), TIME_W), muted));
-            used += TIME_W + 1;
+    let doomed = !matches!(fate, Fate::Kept);
+    let text_style = if doomed { t.doomed } else { t.text };
+    let mut spans =
+        vec![Span::styled(gutter, t.accent), Span::styled(pad(&name, cols.name), text_style), Span::raw(" ")];
+    let mut used = GUTTER + cols.name + 1;
+    let times = (usize::from(cols.first_seen) + usize::from(cols.last_seen)) * (TIME_W + 1);
+    let email_style = if doomed {
+        t.doomed
+    } else if anonymous {
+        muted
+    } else {
+        t.text
+    };
+    // The countdown takes the time columns and as much of the email column as it needs (the
+    // last column keeps its trailing space, like the time columns).
+    let room = (cols.email + times).saturating_sub(1);
+    if let Some(status) = fate_text(fate, room) {
+        let email_w = room.saturating_sub(width(&status) + 1);
+        spans.push(Span::styled(pad(&email, email_w), email_style));
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(status.clone(), t.warn));
+        used += email_w + 1 + width(&status);
+    } else {
+        spans.push(Span::styled(pad(&email, cols.email), email_style));
+        used += cols.email;
+        for (show, ts) in [(cols.first_seen, &p.created_at), (cols.last_seen, &p.last_seen_at)] {
+            if show {
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled(pad(&time::relative(m.now, ts.as_deref()), TIME_W), muted));
+                used += TIME_W + 1;
+            }
         }
     }
     if used < w {
         spans.push(Span::raw(" ".repeat(w - used)));
     }
     Line::from(spans)
+}
+
+/// "deleting in 4s · u undo", as long as fits in `room` while leaving some of the email visible.
+fn fate_text(fate: Fate, room: usize) -> Option<String> {
+    let candidates = match fate {
+        Fate::Kept => return None,
+        Fate::Countdown(s) => vec![
+            format!("deleting in {s}s · u undo"),
+            format!("deleting in {s}s · u"),
+            format!("deleting in {s}s"),
+            format!("del {s}s · u"),
+            format!("{s}s"),
+        ],
+        Fate::Sent => vec!["deleting…".to_string(), "del…".to_string()],
+    };
+    let keep = 8.min(room / 3);
+    candidates
+        .iter()
+        .find(|c| width(c) + 1 + keep <= room)
+        .or(candidates.last())
+        .map(|c| crate::text::fit(c, room.saturating_sub(1)))
+}
+
+/// The name the list shows: PostHog's display name, or the `name` property when the display name
+/// is the email that the next column shows anyway.
+pub(crate) fn person_name(m: &Model, p: &PersonListItem) -> String {
+    let name = display_name(&p.properties, &p.distinct_ids, m.display_props());
+    if name == email_or_id(p).0
+        && let Some(Value::String(n)) = p.properties.get("name")
+        && !n.trim().is_empty()
+    {
+        return n.clone();
+    }
+    name
 }
 
 /// The `email` property, else the first non-anonymous distinct id, else the first id (anonymous).

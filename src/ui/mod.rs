@@ -2,9 +2,11 @@
 //! Nothing here changes state, sends requests or reads clocks; placement comes from
 //! `app::layout::areas` so `update` and the view agree on viewport sizes. Every string that came
 //! from a server goes through `text::sanitize`/`fit` before it reaches a `Span`.
+mod dialogs;
 mod field;
 mod hints;
 mod inspector;
+mod journal;
 mod list;
 mod overlays;
 mod status;
@@ -59,6 +61,9 @@ pub fn view_with(model: &Model, frame: &mut Frame, theme: &Theme) {
         }
     }
     hints::render(frame, &ui, hints);
+    if let Some(dialog) = &model.dialog {
+        dialogs::render(frame, &ui, dialog);
+    }
     if let Some(overlay) = &model.overlay {
         overlays::render(frame, &ui, overlay);
     }

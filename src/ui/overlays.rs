@@ -3,7 +3,7 @@
 use super::{Ui, field, popup};
 use crate::app::actions::{ActionSpec, Context, REGISTRY, keys_label};
 use crate::app::input::TextInput;
-use crate::app::palette::{COMMANDS, matches};
+use crate::app::palette::matches;
 use crate::app::{Level, Overlay};
 use crate::text::{fit, pad, sanitize};
 use ratatui::Frame;
@@ -17,6 +17,9 @@ const KEYS_W: usize = 16;
 const MAX_COMPLETIONS: usize = 8;
 
 pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
+    if let Overlay::Journal { .. } = overlay {
+        return super::journal::render(frame, ui, overlay);
+    }
     let s = ui.screen;
     let area = popup(frame, s, s.width.saturating_sub(4).min(88), s.height.saturating_sub(2));
     let t = ui.theme;
@@ -27,6 +30,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
             let width = area.width.saturating_sub(10) as usize;
             (format!(" {} ", fit(title, width)), detail_lines(text), *scroll, true)
         }
+        Overlay::Journal { .. } => return,
     };
     let block = Block::bordered()
         .border_style(t.border_focused)
@@ -80,7 +84,7 @@ pub fn help_lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
     }
     lines.push(Line::default());
     lines.push(Line::styled("Commands (press : then type)", t.heading));
-    for c in COMMANDS {
+    for c in crate::app::palette::available(m.read_only) {
         let name = if c.args.is_empty() { format!(":{}", c.name) } else { format!(":{} {}", c.name, c.args) };
         lines.push(Line::from(vec![
             Span::styled(format!("  {}", pad(&name, KEYS_W + 12)), t.key),

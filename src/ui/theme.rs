@@ -36,6 +36,19 @@ pub struct Theme {
     pub number: Style,
     pub boolean: Style,
     pub null: Style,
+    /// A write PostHog has confirmed ("✓ saved").
+    pub success: Style,
+    /// A destructive button (Delete), and the same button with focus.
+    pub danger: Style,
+    pub danger_focused: Style,
+    /// A button that cannot be pressed yet (invalid input, nothing typed).
+    pub disabled: Style,
+    /// Lines of a diff: added, changed and removed properties.
+    pub added: Style,
+    pub changed: Style,
+    pub removed: Style,
+    /// A list row whose deletion is counting down or in flight.
+    pub doomed: Style,
 }
 
 impl Default for Theme {
@@ -63,6 +76,14 @@ impl Default for Theme {
             number: fg(Color::Cyan),
             boolean: fg(Color::Magenta),
             null: fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
+            success: fg(Color::Green),
+            danger: fg(Color::Red).add_modifier(Modifier::BOLD),
+            danger_focused: Style::new().bg(Color::Red).fg(Color::White).add_modifier(Modifier::BOLD),
+            disabled: fg(Color::DarkGray).add_modifier(Modifier::DIM),
+            added: fg(Color::Green),
+            changed: fg(Color::Yellow),
+            removed: fg(Color::Red),
+            doomed: fg(Color::DarkGray).add_modifier(Modifier::CROSSED_OUT),
         }
     }
 }
@@ -92,6 +113,14 @@ impl Theme {
             number: Style::new(),
             boolean: Style::new(),
             null: m(Modifier::DIM),
+            success: Style::new(),
+            danger: m(Modifier::BOLD),
+            danger_focused: m(Modifier::REVERSED | Modifier::BOLD),
+            disabled: m(Modifier::DIM),
+            added: Style::new(),
+            changed: Style::new(),
+            removed: Style::new(),
+            doomed: m(Modifier::DIM | Modifier::CROSSED_OUT),
         }
     }
 

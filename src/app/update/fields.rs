@@ -11,7 +11,7 @@ use crate::app::{Cmd, Slot, Timer};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Applies a line-editing key; returns whether the text changed (`None`: not an editing key).
-fn edit(input: &mut TextInput, key: &KeyEvent) -> Option<bool> {
+pub(super) fn edit(input: &mut TextInput, key: &KeyEvent) -> Option<bool> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     Some(match key.code {
         KeyCode::Char('w') if ctrl => input.delete_word(),
@@ -172,10 +172,16 @@ fn run_command(model: &mut Model, cmd: PaletteCommand) -> Vec<Cmd> {
         PaletteCommand::Quit => act(model, Action::ForceQuit),
         PaletteCommand::Help => act(model, Action::Help),
         PaletteCommand::Refresh => act(model, Action::Refresh),
+        PaletteCommand::Journal => vec![Cmd::LoadJournal],
         PaletteCommand::Messages => {
             model.overlay = Some(Overlay::Messages { scroll: 0 });
             Vec::new()
         }
+        PaletteCommand::ResetDistinctId(id) if model.read_only => {
+            model.push_message(Level::Warn, format!("Read-only mode: not resetting {id}"));
+            Vec::new()
+        }
+        PaletteCommand::ResetDistinctId(id) => super::dialogs::reset_distinct_id(model, id),
         PaletteCommand::Person(query) => {
             model.lookup_generation += 1;
             model.busy.insert(Slot::Lookup);

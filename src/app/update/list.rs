@@ -96,8 +96,21 @@ pub fn action(model: &mut Model, action: Action) -> Vec<Cmd> {
             None => Vec::new(),
         },
         Action::CopyJson | Action::CopyDistinctIds => inspect::copy_person(model, action),
+        Action::Mark => toggle_mark(model),
         _ => Vec::new(),
     }
+}
+
+/// Space: marks or unmarks the highlighted person and moves down (marks survive paging and
+/// searches).
+fn toggle_mark(model: &mut Model) -> Vec<Cmd> {
+    let Some(p) = model.selected_person().cloned() else { return Vec::new() };
+    let uuid = p.uuid().to_string();
+    if model.marks.remove(&uuid).is_none() {
+        model.marks.insert(uuid, p);
+    }
+    let next = model.list.selected + 1;
+    select(model, next)
 }
 
 /// Enter: the inspector, full screen, with the full record fetched right away.

@@ -1,10 +1,14 @@
 //! `update`: the only place state changes. Pure: no I/O and no clocks (the runtime sets
 //! `model.now`). Returns the effects to run as `Cmd`s.
+mod dialogs;
 mod fields;
 mod inspect;
 mod list;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_writes;
+mod writes;
 
 use super::actions::{Action, action_for};
 use super::model::{Focus, Level, Model, Overlay, Screen};
@@ -77,6 +81,27 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        Msg::WriteDone { id, result } => writes::done(model, id, result),
+        Msg::WriteProgress { id, done, total } => writes::progress(model, id, done, total),
+        Msg::Checked { id, result } => writes::checked(model, id, result),
+        Msg::TimerFired { timer: Timer::Grace(id), .. } => writes::grace_over(model, id),
+        Msg::TimerFired { timer: Timer::Confirm(id), .. } => writes::check_due(model, id),
+        Msg::JournalLoaded(Ok((mut entries, skipped))) => {
+            entries.reverse(); // newest first
+            if entries.is_empty() {
+                model.push_message(
+                    Level::Info,
+                    "The journal is empty: no writes were sent from this machine yet",
+                );
+            } else {
+                model.overlay = Some(Overlay::Journal { entries, selected: 0, skipped });
+            }
+            Vec::new()
+        }
+        Msg::JournalLoaded(Err(e)) => {
+            model.push_message(Level::Error, format!("Could not read the journal: {e}"));
+            Vec::new()
+        }
         Msg::Connected(conn) => {
             let what = if conn.demo { "the demo sandbox" } else { "PostHog" };
             model.push_message(Level::Info, format!("Connected to {what} at {}", conn.host));
@@ -99,6 +124,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     }
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return quit(model);
+    }
+    if model.dialog.is_some() {
+        return dialogs::key(model, key);
     }
     if model.palette.is_some() {
         return fields::palette_key(model, key);
@@ -154,6 +182,14 @@ pub(crate) fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Back => back(model),
+        Action::Undo => writes::undo(model),
+        Action::DeletePerson => dialogs::delete_persons(model, model.focus == Focus::Inspector),
+        Action::EditProperty => dialogs::edit_property(model),
+        Action::AddProperty => dialogs::add_property(model),
+        Action::DeleteProperty => dialogs::delete_property(model),
+        Action::EditJson => dialogs::edit_json(model),
+        Action::DeleteEvents => dialogs::delete_events(model),
+        Action::Split => dialogs::split(model),
         Action::StartDemo => {
             model.welcome_error = None;
             model.push_message(Level::Info, "Starting the demo sandbox…");
@@ -168,9 +204,31 @@ pub(crate) fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
 
 fn overlay_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let page = (model.height as usize).saturating_sub(6).max(1);
+    if let Some(Overlay::Journal { entries, selected, .. }) = model.overlay.as_mut() {
+        let last = entries.len().saturating_sub(1);
+        match action {
+            Action::Down => *selected = (*selected + 1).min(last),
+            Action::Up => *selected = selected.saturating_sub(1),
+            Action::PageDown => *selected = (*selected + page).min(last),
+            Action::PageUp => *selected = selected.saturating_sub(page),
+            Action::Top => *selected = 0,
+            Action::Bottom => *selected = last,
+            Action::Undo => {
+                let entry = entries.get(*selected).cloned();
+                return dialogs::restore(model, entry);
+            }
+            Action::Back | Action::Quit => model.overlay = None,
+            Action::ForceQuit => return quit(model),
+            _ => {}
+        }
+        return Vec::new();
+    }
     let Some(overlay) = model.overlay.as_mut() else { return Vec::new() };
     let scroll = match overlay {
-        Overlay::Help { scroll } | Overlay::Messages { scroll } | Overlay::Detail { scroll, .. } => scroll,
+        Overlay::Help { scroll }
+        | Overlay::Messages { scroll }
+        | Overlay::Detail { scroll, .. }
+        | Overlay::Journal { selected: scroll, .. } => scroll,
     };
     match action {
         Action::Down => *scroll = scroll.saturating_add(1),
@@ -198,8 +256,14 @@ pub(crate) fn focus(model: &mut Model, to: Focus) {
     }
 }
 
-/// Esc, layered: inspector filter → zoom → search → focus back to the list.
+/// Esc, layered: marks → inspector filter → zoom → search → focus back to the list.
 fn back(model: &mut Model) -> Vec<Cmd> {
+    if !model.marks.is_empty() {
+        let n = model.marks.len();
+        model.marks.clear();
+        model.push_message(Level::Info, format!("Cleared {n} marks"));
+        return Vec::new();
+    }
     if model.focus == Focus::Inspector && !model.inspector.filter.text.is_empty() {
         model.inspector.filter.clear();
         inspect::follow_selection(model);

@@ -16,6 +16,7 @@ mod request;
 mod shapes;
 mod urls;
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -39,6 +40,56 @@ pub struct AppState {
     pub faults: Faults,
     /// Used for `next` links when a request has no Host header.
     pub fallback_host: String,
+    /// Every request received, oldest first (see [`RequestLog`]).
+    pub requests: RequestLog,
+}
+
+/// One request as the sandbox received it (tests assert the exact requests hogdex sends).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// The path as sent (still percent-encoded).
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// The body parsed as JSON; a body that is not JSON is kept as a (lossy UTF-8) string; `None`
+    /// when empty.
+    pub body: Option<serde_json::Value>,
+}
+
+/// The request log. It keeps the newest `REQUEST_LOG_CAP` requests, so a long-running demo or a
+/// benchmark cannot grow it without bound.
+#[derive(Default)]
+pub struct RequestLog(Mutex<VecDeque<RecordedRequest>>);
+
+pub const REQUEST_LOG_CAP: usize = 100_000;
+
+impl RequestLog {
+    fn record(&self, method: &Method, uri: &Uri, body: &[u8]) {
+        let body = (!body.is_empty()).then(|| {
+            serde_json::from_slice(body)
+                .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(body).into_owned()))
+        });
+        let entry = RecordedRequest {
+            method: method.as_str().to_owned(),
+            path: uri.path().to_owned(),
+            query: uri.query().map(str::to_owned),
+            body,
+        };
+        let mut log = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if log.len() >= REQUEST_LOG_CAP {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+
+    pub fn all(&self) -> Vec<RecordedRequest> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter().cloned().collect()
+    }
+
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -192,6 +243,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    state.requests.record(&method, &uri, &body);
     if !state.latency.is_zero() {
         tokio::time::sleep(state.latency).await;
     }
