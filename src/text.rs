@@ -2,7 +2,8 @@
 //! escapes, and long values are cut to a display width with `…`. Every string that came from a
 //! server or a person's browser goes through here before it is printed or drawn.
 use std::borrow::Cow;
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Whether `c` must not reach a terminal as itself.
 pub fn is_unsafe_char(c: char) -> bool {
@@ -32,9 +33,10 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Display width in terminal columns (wide CJK and emoji count 2).
+/// Display width in terminal columns, as ratatui measures it (wide CJK and emoji count 2,
+/// emoji sequences such as ❤️ or a ZWJ family count as one glyph).
 pub fn width(s: &str) -> usize {
-    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+    UnicodeWidthStr::width(s)
 }
 
 /// Sanitizes and cuts `s` to at most `max` columns, ending in `…` when cut.
@@ -48,13 +50,13 @@ pub fn fit(s: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in safe.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in safe.graphemes(true) {
+        let w = width(g);
         if used + w > max - 1 {
             break;
         }
         used += w;
-        out.push(c);
+        out.push_str(g);
     }
     out.push('…');
     out
@@ -90,5 +92,14 @@ mod tests {
         assert_eq!(width(&pad("日本", 6)), 6);
         assert_eq!(fit("\x1b[2J", 3), "\\e…");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn emoji_sequences_measure_like_ratatui() {
+        for s in ["❤️", "👨‍👩‍👧", "🦔", "日本", "e\u{301}"] {
+            assert_eq!(width(s), ratatui::text::Span::raw(s).width(), "{s:?}");
+        }
+        assert_eq!(fit("👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧", 5), "👨‍👩‍👧👨‍👩‍👧…", "cut between graphemes, not inside one");
+        assert_eq!(width(&pad("❤️", 4)), 4);
     }
 }

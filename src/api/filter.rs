@@ -39,6 +39,8 @@ pub enum FilterParseError {
     NoOperator(String),
     #[error("`{0}` has nothing after `~`; give the text to look for")]
     EmptyContains(String),
+    #[error("`{0}` has no value; use key? (is set) or key!? (is not set) to test presence")]
+    EmptyValue(String),
 }
 
 /// Parses `key=value` (exact), `key!=value` (is not), `key~text` (icontains), `key?` (is set) and
@@ -68,8 +70,11 @@ pub fn parse_filter(input: &str) -> Result<PropertyFilter, FilterParseError> {
     };
     let key = key_of(&s[..i])?;
     let value = &s[i + tok.len()..];
-    if op == Operator::Icontains && value.is_empty() {
-        return Err(FilterParseError::EmptyContains(s.to_string()));
+    if value.is_empty() {
+        return Err(match op {
+            Operator::Icontains => FilterParseError::EmptyContains(s.to_string()),
+            _ => FilterParseError::EmptyValue(s.to_string()),
+        });
     }
     Ok(PropertyFilter::new(key, op, Value::from(value)))
 }
@@ -107,5 +112,10 @@ mod tests {
         assert!(matches!(parse_filter("?"), Err(FilterParseError::MissingKey(_))));
         assert!(matches!(parse_filter("plan"), Err(FilterParseError::NoOperator(_))));
         assert!(matches!(parse_filter("name~"), Err(FilterParseError::EmptyContains(_))));
+        assert!(
+            matches!(parse_filter("plan="), Err(FilterParseError::EmptyValue(_))),
+            "half-typed, not a filter"
+        );
+        assert!(matches!(parse_filter("plan!="), Err(FilterParseError::EmptyValue(_))));
     }
 }

@@ -1,6 +1,9 @@
 //! A one-line text field (search box, inspector filter, command palette): text plus a cursor
 //! counted in characters.
 
+/// Longest text a one-line field takes (a huge paste is cut, not allowed to freeze the UI).
+pub const MAX_CHARS: usize = 2000;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextInput {
     pub text: String,
@@ -16,17 +19,26 @@ impl TextInput {
         self.text.char_indices().nth(char_idx).map_or(self.text.len(), |(i, _)| i)
     }
     pub fn insert(&mut self, c: char) {
-        if c.is_control() {
+        if c.is_control() || self.text.chars().count() >= MAX_CHARS {
             return;
         }
         let at = self.byte_at(self.cursor);
         self.text.insert(at, c);
         self.cursor += 1;
     }
+    /// Inserts pasted text at the cursor in one step: line breaks and tabs become spaces, other
+    /// control characters are dropped, and the field stops at `MAX_CHARS`.
     pub fn insert_str(&mut self, s: &str) {
-        for c in s.chars() {
-            self.insert(if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c });
-        }
+        let room = MAX_CHARS.saturating_sub(self.text.chars().count());
+        let clean: String = s
+            .chars()
+            .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+            .filter(|c| !c.is_control())
+            .take(room)
+            .collect();
+        let at = self.byte_at(self.cursor);
+        self.text.insert_str(at, &clean);
+        self.cursor += clean.chars().count();
     }
     pub fn backspace(&mut self) -> bool {
         if self.cursor == 0 {
@@ -104,5 +116,15 @@ mod tests {
         t.end();
         assert!(t.delete_word());
         assert_eq!(t.text, "x ");
+    }
+
+    #[test]
+    fn huge_pastes_are_cut_at_the_limit() {
+        let mut t = TextInput::default();
+        t.insert_str(&"a".repeat(1_000_000));
+        assert_eq!(t.text.chars().count(), MAX_CHARS);
+        assert_eq!(t.cursor, MAX_CHARS);
+        t.insert('b');
+        assert_eq!(t.text.chars().count(), MAX_CHARS);
     }
 }

@@ -54,10 +54,56 @@ pub fn inspector_viewport(model: &Model) -> usize {
     areas(model).inspector.map_or(0, |r| r.height.saturating_sub(2 + INSPECTOR_HEADER) as usize)
 }
 
+/// The inside of the overlay popup (help, messages, detail): width and height in cells.
+pub fn overlay_inner(model: &Model) -> (usize, usize) {
+    let w = model.width.saturating_sub(4).min(88).saturating_sub(2);
+    let h = model.height.saturating_sub(2).saturating_sub(2);
+    (w as usize, h as usize)
+}
+
+/// Untrusted text as display lines of at most `width` columns: each line sanitized, then cut
+/// between graphemes (no word wrap, so the count is exact for scrolling).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for raw in text.split('\n') {
+        let line = crate::text::sanitize(raw.strip_suffix('\r').unwrap_or(raw)).into_owned();
+        let mut cur = String::new();
+        let mut used = 0;
+        for g in line.graphemes(true) {
+            let w = crate::text::width(g);
+            if used + w > width && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+                used = 0;
+            }
+            cur.push_str(g);
+            used += w;
+        }
+        out.push(cur);
+    }
+    out
+}
+
+/// How far the open overlay can scroll (content lines minus what fits).
+pub fn overlay_max_scroll(model: &Model) -> usize {
+    use super::model::Overlay;
+    let (w, h) = overlay_inner(model);
+    let lines = match &model.overlay {
+        Some(Overlay::Detail { text, .. }) => wrap(text, w).len(),
+        Some(Overlay::Messages { .. }) => model.messages.len(),
+        // Every action and command, plus headings and blank lines between sections.
+        Some(Overlay::Help { .. }) => super::actions::REGISTRY.len() + super::palette::COMMANDS.len() + 16,
+        Some(Overlay::Journal { entries, .. }) => entries.len(),
+        None => 0,
+    };
+    lines.saturating_sub(h)
+}
+
 /// Keeps `selected` inside the window `[scroll, scroll + viewport)`, moving the window minimally.
 pub fn follow(selected: usize, scroll: usize, viewport: usize) -> usize {
     if viewport == 0 {
-        return selected;
+        return scroll; // not visible now; keep the window for when it is
     }
     if selected < scroll {
         selected
@@ -78,7 +124,16 @@ mod tests {
         assert_eq!(follow(9, 0, 10), 0);
         assert_eq!(follow(10, 0, 10), 1);
         assert_eq!(follow(3, 5, 10), 3);
-        assert_eq!(follow(7, 5, 0), 7);
+        assert_eq!(follow(7, 5, 0), 5, "a hidden pane keeps its window");
+    }
+
+    #[test]
+    fn wrap_cuts_long_lines_and_escapes_controls() {
+        assert_eq!(wrap("abcdef", 4), ["abcd", "ef"]);
+        assert_eq!(wrap("a\nb\r\n", 4), ["a", "b", ""]);
+        assert_eq!(wrap("\u{1b}[2J", 3), ["\\e[", "2J"]);
+        assert_eq!(wrap("日本語", 4), ["日本", "語"]);
+        assert_eq!(wrap(&"word ".repeat(1500), 80).len(), 7500 / 80 + 1);
     }
 
     #[test]

@@ -259,10 +259,10 @@ impl Model {
 
     /// Which action table keys are looked up in (text fields are handled before this).
     pub fn context(&self) -> Context {
-        if self.screen == Screen::Welcome {
-            Context::Welcome
-        } else if self.overlay.is_some() {
+        if self.overlay.is_some() {
             Context::Overlay
+        } else if self.screen == Screen::Welcome {
+            Context::Welcome
         } else {
             match self.focus {
                 Focus::List => Context::List,
@@ -333,6 +333,14 @@ impl Model {
 
     pub fn last_message(&self) -> Option<&Message> {
         self.messages.last()
+    }
+
+    /// The message the status bar shows: the last one while it is fresh (errors stay 30 s,
+    /// others 8 s); older ones live on in `:messages`.
+    pub fn status_message(&self) -> Option<&Message> {
+        let m = self.messages.last()?;
+        let keep = if m.level == Level::Error { 30 } else { 8 };
+        ((self.now - m.at).num_seconds() < keep).then_some(m)
     }
 
     /// Requests, writes, checks or countdowns are running (the spinner timer runs meanwhile).

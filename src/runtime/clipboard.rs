@@ -9,8 +9,10 @@ use std::sync::Mutex;
 pub const OSC52_MAX: usize = 74_994;
 
 /// How a copy reached the user's clipboard, as `Msg::Copied` reports it.
-pub const VIA_SYSTEM: &str = "system clipboard";
-pub const VIA_OSC52: &str = "OSC 52";
+pub const VIA_SYSTEM: &str = "put on the system clipboard";
+/// OSC 52 cannot report success: say what was done (and, in tmux, what it needs).
+pub const VIA_OSC52: &str = "sent via OSC 52";
+pub const VIA_OSC52_TMUX: &str = "sent via OSC 52 (tmux needs set-clipboard on)";
 
 #[derive(Default)]
 enum Native {

@@ -28,7 +28,8 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
         Overlay::Messages { scroll } => (" Messages ".to_string(), message_lines(ui), *scroll, true),
         Overlay::Detail { title, text, scroll } => {
             let width = area.width.saturating_sub(10) as usize;
-            (format!(" {} ", fit(title, width)), detail_lines(text), *scroll, true)
+            let inner = area.width.saturating_sub(2) as usize;
+            (format!(" {} ", fit(title, width)), detail_lines(text, inner), *scroll, false)
         }
         Overlay::Journal { .. } => return,
     };
@@ -119,8 +120,9 @@ fn message_lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
 }
 
 /// The value's own lines, each made safe (a lone `\r` at a line end is dropped with the `\n`).
-fn detail_lines<'a>(text: &str) -> Vec<Line<'a>> {
-    text.split('\n').map(|l| Line::raw(sanitize(l.strip_suffix('\r').unwrap_or(l)).into_owned())).collect()
+/// The value, hard-wrapped exactly as `update` counts it for scrolling.
+fn detail_lines<'a>(text: &str, width: usize) -> Vec<Line<'a>> {
+    crate::app::layout::wrap(text, width).into_iter().map(Line::raw).collect()
 }
 
 /// The `:` line over the hint bar, with matching commands listed above it.

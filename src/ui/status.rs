@@ -84,7 +84,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
             used -= gone;
         }
     }
-    if let Some(msg) = m.last_message() {
+    if let Some(msg) = m.status_message() {
         let room = total.saturating_sub(used + 2);
         if room >= 8 {
             let text = fit(&msg.text, room - 1);

@@ -12,6 +12,7 @@ use crate::app::{Cmd, Slot, Timer};
 /// Shows `uuid` in the inspector now (from the list row or cache) and schedules the fetch of
 /// its full record once the selection settles.
 pub fn show(model: &mut Model, uuid: Option<String>) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
     if model.inspector.uuid != uuid {
         model.inspector.uuid = uuid.clone();
         model.inspector.selected = 0;
@@ -19,19 +20,24 @@ pub fn show(model: &mut Model, uuid: Option<String>) -> Vec<Cmd> {
         model.inspector.expanded.clear();
         model.inspector.error = None;
         model.inspector.loading = false;
+        // A fetch for the previous person is no longer wanted: its answer must not land here.
+        model.inspector.generation += 1;
+        if model.busy.remove(&Slot::Person) {
+            cmds.push(Cmd::Cancel(Slot::Person));
+        }
         first_selectable(model);
     }
-    match uuid {
-        Some(u) if !model.records.contains_key(&u) => {
-            model.inspector.prefetch_generation += 1;
-            vec![Cmd::Debounce {
-                timer: Timer::Prefetch,
-                generation: model.inspector.prefetch_generation,
-                after: PREFETCH_DEBOUNCE,
-            }]
-        }
-        _ => Vec::new(),
+    // Cached or not, the record is (re)fetched once the selection settles; a cached one shows
+    // meanwhile.
+    if uuid.is_some() {
+        model.inspector.prefetch_generation += 1;
+        cmds.push(Cmd::Debounce {
+            timer: Timer::Prefetch,
+            generation: model.inspector.prefetch_generation,
+            after: PREFETCH_DEBOUNCE,
+        });
     }
+    cmds
 }
 
 /// Fetches the inspected person's full record (unless cached, or `force`).
@@ -57,7 +63,7 @@ pub fn loaded(
     uuid: String,
     result: Result<PersonRecord, ApiError>,
 ) -> Vec<Cmd> {
-    if generation != model.inspector.generation {
+    if generation != model.inspector.generation || model.inspector.uuid.as_deref() != Some(uuid.as_str()) {
         return Vec::new();
     }
     model.busy.remove(&Slot::Person);
@@ -117,7 +123,7 @@ pub fn found(
             cmds
         }
         Ok(None) => {
-            model.push_message(Level::Warn, format!("No person has the distinct id or UUID {query:?}"));
+            model.push_message(Level::Warn, format!("No person has the distinct id, UUID or id {query:?}"));
             Vec::new()
         }
         Err(e) => {

@@ -60,6 +60,11 @@ pub fn loaded(
         }
         Ok(page) => {
             let keep = model.selected_person().map(|p| p.uuid().to_string());
+            // An open person stays open across a reload, even when the first page lacks them.
+            let open =
+                model.inspector.uuid.clone().filter(|_| model.zoomed || model.focus == Focus::Inspector);
+            let open_row =
+                open.as_ref().and_then(|u| model.list.items.iter().find(|p| p.uuid() == u).cloned());
             model.list.items = page.results;
             model.list.total = page.count;
             model.list.next = if model.list.items.is_empty() { None } else { page.next };
@@ -68,6 +73,14 @@ pub fn loaded(
             model.list.selected = index;
             model.list.scroll = 0;
             follow_selection(model);
+            if let Some(u) = open {
+                if !model.list.items.iter().any(|p| p.uuid() == u)
+                    && let Some(row) = open_row
+                {
+                    model.extra_person = Some(row);
+                }
+                return inspect::show(model, Some(u));
+            }
             selection_changed(model)
         }
     }
@@ -115,12 +128,14 @@ fn toggle_mark(model: &mut Model) -> Vec<Cmd> {
 
 /// Enter: the inspector, full screen, with the full record fetched right away.
 pub fn open(model: &mut Model) -> Vec<Cmd> {
-    if model.selected_person().is_none() {
-        return Vec::new();
-    }
+    let Some(uuid) = model.selected_person().map(|p| p.uuid().to_string()) else { return Vec::new() };
+    // The highlighted row, even if the inspector last showed someone else (:person).
+    let mut cmds = inspect::show(model, Some(uuid));
     model.zoomed = true;
     model.focus = Focus::Inspector;
-    inspect::fetch_inspected(model, false)
+    inspect::follow_selection(model);
+    cmds.extend(inspect::fetch_inspected(model, false));
+    cmds
 }
 
 /// Moves the selection (clamped), loads more near the end, and follows with the inspector.
@@ -150,7 +165,10 @@ pub fn follow_selection(model: &mut Model) {
 fn maybe_load_more(model: &mut Model) -> Vec<Cmd> {
     let near_end = model.list.selected + LOAD_MORE_MARGIN >= model.list.items.len();
     match &model.list.next {
-        Some(next) if near_end && !model.list.loading_more && !model.list.loading => {
+        // After a failure, wait for `r` instead of retrying on every key press.
+        Some(next)
+            if near_end && !model.list.loading_more && !model.list.loading && model.list.error.is_none() =>
+        {
             model.list.loading_more = true;
             model.busy.insert(Slot::List);
             vec![Cmd::ListNext { generation: model.list.generation, next: next.clone() }]

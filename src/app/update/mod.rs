@@ -55,8 +55,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
         }
         Msg::TimerFired { timer: Timer::Prefetch, generation } => {
-            if generation == model.inspector.prefetch_generation {
-                inspect::fetch_inspected(model, false)
+            // The selection settled: fetch the record, refreshing a cached one in the background.
+            if generation == model.inspector.prefetch_generation && !model.inspector.loading {
+                inspect::fetch_inspected(model, true)
             } else {
                 Vec::new()
             }
@@ -76,7 +77,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
         Msg::Copied { what, result } => {
             match result {
-                Ok(how) => model.push_message(Level::Info, format!("Copied {what} ({how})")),
+                Ok(how) => model.push_message(Level::Info, format!("Copy of {what} {how}")),
                 Err(e) => model.push_message(Level::Error, format!("Could not copy {what}: {e}")),
             }
             Vec::new()
@@ -223,6 +224,7 @@ fn overlay_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         }
         return Vec::new();
     }
+    let max = crate::app::layout::overlay_max_scroll(model);
     let Some(overlay) = model.overlay.as_mut() else { return Vec::new() };
     let scroll = match overlay {
         Overlay::Help { scroll }
@@ -231,12 +233,12 @@ fn overlay_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         | Overlay::Journal { selected: scroll, .. } => scroll,
     };
     match action {
-        Action::Down => *scroll = scroll.saturating_add(1),
+        Action::Down => *scroll = (*scroll + 1).min(max),
         Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::PageDown => *scroll = scroll.saturating_add(page),
+        Action::PageDown => *scroll = (*scroll + page).min(max),
         Action::PageUp => *scroll = scroll.saturating_sub(page),
         Action::Top => *scroll = 0,
-        Action::Bottom => *scroll = usize::MAX / 2,
+        Action::Bottom => *scroll = max,
         Action::Back | Action::Quit => model.overlay = None,
         Action::ForceQuit => return quit(model),
         _ => {}
@@ -253,7 +255,15 @@ pub(crate) fn focus(model: &mut Model, to: Focus) {
     model.focus = to;
     if to == Focus::List {
         model.zoomed = false;
+        // A person opened with :person who is not in the list is left behind.
+        let shown = model.inspector.uuid.clone();
+        if model.extra_person.as_ref().is_some_and(|p| Some(p.uuid()) == shown.as_deref()) {
+            model.extra_person = None;
+        }
     }
+    // The panes' sizes may have changed (narrow terminals show one at a time).
+    list::follow_selection(model);
+    inspect::follow_selection(model);
 }
 
 /// Esc, layered: marks → inspector filter → zoom → search → focus back to the list.
