@@ -319,3 +319,31 @@ fn sigterm_restores_the_terminal_and_exits_non_zero() {
     tty.assert_restored();
     assert!(tty.contents().contains("stopped by SIGTERM"), "{}", tty.contents());
 }
+
+#[test]
+fn editing_a_property_in_the_demo_is_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tty = demo(dir.path(), 120, 40);
+    tty.wait_for_all(&["all persons", "of 204"]);
+    search_one(&mut tty, "alice@fixture", "alice@fixture.test");
+    tty.send("\r");
+    tty.wait_for_all(&[common::ALICE, "+44 20 7946 0958"]);
+
+    // Filter the inspector down to `plan`: the only selectable row, so `e` edits it.
+    tty.send("/plan\r");
+    tty.wait_for("Properties (1 of 4)");
+    tty.send("e");
+    tty.wait_for(r#"{"key":"plan","value":"pro"}"#); // the preview of what would be sent
+    tty.send("\x7f\x7f\x7fteam-007");
+    tty.wait_for(r#"{"key":"plan","value":"team-007"}"#);
+    tty.send("\r");
+    // The demo sandbox applies writes after 1.5 s; hogdex re-checks until it sees the new value.
+    tty.wait_for_all(&["team-007", "✓ saved", "✓ Confirmed by PostHog: plan is saved"]);
+
+    tty.send("\x03");
+    assert_eq!(tty.wait_exit(), 0);
+    tty.assert_restored();
+    let journal = std::fs::read_to_string(tty._home.path().join("state/hogdex/journal.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 1, "{journal}");
+    assert!(journal.contains(r#""request":{"key":"plan","value":"team-007"}"#), "{journal}");
+}

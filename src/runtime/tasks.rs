@@ -114,8 +114,7 @@ impl Executor {
         self.read_only = read_only;
     }
 
-    /// Journal writes to `journal` instead of the default path (tests).
-    #[cfg(test)]
+    /// Journal writes to `journal` instead of the default path (tests, `Headless`).
     pub fn set_journal(&mut self, journal: Option<Journal>) {
         self.journal = journal;
     }
@@ -311,7 +310,14 @@ impl Executor {
     fn copy(&mut self, text: String, what: String) {
         let tx = self.tx.clone();
         let fallback = |text: &str, what: String| match clipboard::osc52(text, clipboard::in_tmux()) {
-            Ok(bytes) => Event::Write { bytes, then: Msg::Copied { what, result: Ok(clipboard::VIA_OSC52) } },
+            Ok(bytes) => {
+                let how = if std::env::var_os("TMUX").is_some() {
+                    clipboard::VIA_OSC52_TMUX
+                } else {
+                    clipboard::VIA_OSC52
+                };
+                Event::Write { bytes, then: Msg::Copied { what, result: Ok(how) } }
+            }
             Err(e) => Event::Msg(Msg::Copied { what, result: Err(e) }),
         };
         if !self.native_clipboard {
@@ -369,14 +375,19 @@ fn replace<K: std::hash::Hash + Eq>(
 
 /// `:person <query>`: a UUID or integer id is retrieved (404 means "no such person"), anything
 /// else is looked up as a distinct id.
+/// `:person <query>`: a distinct id first (anonymous distinct ids look like UUIDs and user ids are
+/// often numbers), then, if nobody has it, a person UUID or integer id.
 async fn find_person(client: &Client, query: &str) -> Result<Option<PersonListItem>, ApiError> {
+    if let Some(found) = client.find_by_distinct_id(query).await? {
+        return Ok(Some(found));
+    }
     match PersonId::parse(query) {
         Some(id) => match client.get_person(id).await {
             Ok(record) => Ok(Some(PersonListItem::from(&record))),
             Err(e) if matches!(e.kind, ErrorKind::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
         },
-        None => client.find_by_distinct_id(query).await,
+        None => Ok(None),
     }
 }
 
@@ -492,7 +503,11 @@ mod tests {
         match rx.recv().await.unwrap() {
             Event::Write { bytes, then: Msg::Copied { what, result } } => {
                 assert!(bytes.starts_with(b"\x1b]52;c;aGk=\x07"));
-                assert_eq!((what.as_str(), result), ("UUID", Ok(clipboard::VIA_OSC52)));
+                assert_eq!(what, "UUID");
+                assert!(
+                    result == Ok(clipboard::VIA_OSC52) || result == Ok(clipboard::VIA_OSC52_TMUX),
+                    "{result:?}"
+                );
             }
             _ => panic!("expected an OSC 52 write"),
         }
@@ -556,7 +571,12 @@ mod tests {
             persons: 0,
             fixtures_inline: vec![FixturePerson {
                 uuid: Some(ALICE.parse().unwrap()),
-                distinct_ids: vec!["alice-1".into()],
+                // A UUID-shaped (anonymous) and a numeric distinct id, as PostHog has them.
+                distinct_ids: vec![
+                    "alice-1".into(),
+                    "01a2177c-c637-72d7-b85b-a9f0b6f14854".into(),
+                    "335196".into(),
+                ],
                 properties: serde_json::from_str(r#"{"email": "alice@fixture.test"}"#).unwrap(),
                 created_at: None,
                 last_seen_at: None,
@@ -575,6 +595,8 @@ mod tests {
         for (query, found) in [
             (ALICE, true),
             ("alice-1", true),
+            ("01a2177c-c637-72d7-b85b-a9f0b6f14854", true),
+            ("335196", true),
             ("0190f0c2-0000-7000-8000-000000000000", false),
             ("nobody", false),
         ] {

@@ -191,8 +191,23 @@ fn run_command(model: &mut Model, cmd: PaletteCommand) -> Vec<Cmd> {
     }
 }
 
-/// Bracketed paste goes into whichever text field has focus.
+/// Bracketed paste goes into whichever text field has focus (dialogs first).
 pub fn paste(model: &mut Model, text: &str) -> Vec<Cmd> {
+    use crate::app::dialog::{Dialog, Field};
+    if let Some(dialog) = model.dialog.as_mut() {
+        match dialog {
+            Dialog::Property(d) if d.focus == Field::Key && d.adding => d.key.insert_str(text),
+            Dialog::Property(d) if d.focus == Field::Value => {
+                d.value.0.insert_str(text);
+            }
+            Dialog::Json(d) => {
+                d.editor.0.insert_str(text);
+            }
+            Dialog::Delete(d) if d.focus == Field::Confirm => d.confirm.insert_str(text),
+            _ => {}
+        }
+        return Vec::new();
+    }
     if let Some(input) = model.palette.as_mut() {
         input.insert_str(text);
         Vec::new()

@@ -439,3 +439,27 @@ fn read_only_cannot_restore_from_the_journal() {
     assert!(press(&mut m, KeyCode::Char('u')).is_empty());
     assert!(m.dialog.is_none());
 }
+
+#[test]
+fn pasting_goes_into_the_focused_dialog_field() {
+    let mut m = ready(false);
+    press(&mut m, KeyCode::Char('a'));
+    update(&mut m, Msg::Paste("pasted key".into()));
+    press(&mut m, KeyCode::Tab);
+    update(&mut m, Msg::Paste("line one\nline two".into()));
+    let Some(Dialog::Property(d)) = &m.dialog else { panic!() };
+    assert_eq!(d.key.text, "pasted key");
+    assert_eq!(d.value.text(), "line one\nline two");
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Esc);
+    press(&mut m, KeyCode::Char('D'));
+    for _ in 0..3 {
+        press(&mut m, KeyCode::Tab); // Cancel → events → recordings → confirm text (events ticked below)
+    }
+    if let Some(Dialog::Delete(d)) = &mut m.dialog {
+        d.delete_events = true;
+        d.focus = Field::Confirm;
+    }
+    update(&mut m, Msg::Paste("delete".into()));
+    assert!(matches!(&m.dialog, Some(Dialog::Delete(d)) if d.confirmed()));
+}
