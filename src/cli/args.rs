@@ -43,6 +43,12 @@ pub struct ConnectionArgs {
     /// Seconds before a request is abandoned
     #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
+    /// TUI: seconds a confirmed deletion waits (u undoes it meanwhile); 0 sends at once
+    #[arg(long, global = true, default_value_t = 5, value_name = "SECS")]
+    pub delete_grace: u64,
+    /// TUI: allow editing and deleting PostHog's own $-properties (read-only by default)
+    #[arg(long, global = true)]
+    pub allow_dollar_edits: bool,
     /// With --demo: extra sandbox persons from a JSON file (as `hogdex sandbox --fixtures`)
     #[arg(long, global = true, value_name = "FILE", hide_short_help = true)]
     pub demo_fixtures: Option<PathBuf>,
@@ -263,6 +269,16 @@ fn parse_value_type(s: &str) -> Result<ValueType, String> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn tui_write_settings_parse() {
+        let cli =
+            Cli::try_parse_from(["hogdex", "--delete-grace", "0", "--allow-dollar-edits", "--read-only"])
+                .unwrap();
+        assert_eq!((cli.conn.delete_grace, cli.conn.allow_dollar_edits, cli.conn.read_only), (0, true, true));
+        let defaults = Cli::try_parse_from(["hogdex"]).unwrap();
+        assert_eq!((defaults.conn.delete_grace, defaults.conn.allow_dollar_edits), (5, false));
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

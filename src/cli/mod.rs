@@ -103,6 +103,8 @@ async fn no_command(conn: &ConnectionArgs) -> Result<(), Failure> {
         read_only: conn.read_only,
         sandbox: None,
         demo: conn.demo_options(),
+        grace: std::time::Duration::from_secs(conn.delete_grace),
+        allow_dollar_edits: conn.allow_dollar_edits,
     };
     if configured {
         let connection = connect(conn)

@@ -36,6 +36,10 @@ pub struct Start {
     pub sandbox: Option<SandboxHandle>,
     /// The sandbox to start when the welcome screen asks for the demo.
     pub demo: DemoOptions,
+    /// How long confirmed deletions wait before they are sent (zero: at once).
+    pub grace: std::time::Duration,
+    /// Allow editing PostHog's own `$`-properties.
+    pub allow_dollar_edits: bool,
 }
 
 /// Runs the TUI until the user quits. The terminal is restored however this ends (return, error,
@@ -76,7 +80,9 @@ impl Loop {
         if let (Some(sandbox), Some(conn)) = (start.sandbox, &conn) {
             exec.keep_sandbox(sandbox, conn.clone());
         }
-        let model = Model::new(Utc::now(), conn, start.read_only);
+        let mut model = Model::new(Utc::now(), conn, start.read_only);
+        model.grace = start.grace;
+        model.allow_dollar_edits = start.allow_dollar_edits;
         Self { model, exec, rx, quit: false }
     }
 
