@@ -584,7 +584,7 @@ async fn unknown_endpoints_projects_and_aliases() {
     for path in [
         "/api/nope/",
         "/api/projects/1/persons/5/nope/",
-        "/api/projects/1/persons/funnel/",
+        "/api/projects/1/persons/funnel/nope/",
         "/api/projects/1/persons/a/b/c/",
     ] {
         let resp = api.get(&format!("{}{path}", api.base)).await;

@@ -15,6 +15,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
+mod history;
+
 /// PostHog refuses more than this many ids in one `bulk_delete` call.
 pub const BULK_DELETE_BATCH: usize = 1000;
 
@@ -29,6 +31,8 @@ pub struct ClientOptions {
     pub max_rate_limit_wait: Duration,
     /// Shared pacing; one per key.
     pub pacer: Arc<Pacer>,
+    /// How long a query-API query that is still running (202) is polled before giving up.
+    pub query_wait: Duration,
 }
 
 impl Default for ClientOptions {
@@ -39,6 +43,7 @@ impl Default for ClientOptions {
             get_retries: 3,
             max_rate_limit_wait: Duration::from_secs(90),
             pacer: Arc::new(Pacer::posthog()),
+            query_wait: Duration::from_secs(20),
         }
     }
 }

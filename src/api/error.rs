@@ -38,11 +38,52 @@ pub enum ErrorKind {
 pub struct ApiError {
     pub op: String,
     pub kind: ErrorKind,
+    /// What this endpoint's failure means and what would work instead, when the endpoint knows
+    /// better than the kind's generic sentence (a removed endpoint, a scoped key, a missing
+    /// parameter). Replaces the kind's text in `Display`; `kind` stays for branching.
+    pub explanation: Option<String>,
 }
 
 impl ApiError {
     pub fn new(op: impl Into<String>, kind: ErrorKind) -> Self {
-        Self { op: op.into(), kind }
+        Self { op: op.into(), kind, explanation: None }
+    }
+
+    /// The same error, told with an endpoint-specific sentence (see `explanation`).
+    pub fn explained(mut self, sentence: impl Into<String>) -> Self {
+        self.explanation = Some(sentence.into());
+        self
+    }
+
+    /// The server's `detail` text, when there is one.
+    pub fn detail(&self) -> Option<&str> {
+        match &self.kind {
+            ErrorKind::Unauthorized { detail }
+            | ErrorKind::Forbidden { detail }
+            | ErrorKind::NotFound { detail }
+            | ErrorKind::MethodNotAllowed { detail }
+            | ErrorKind::UnsupportedMediaType { detail }
+            | ErrorKind::Validation { detail, .. }
+            | ErrorKind::RateLimited { detail, .. }
+            | ErrorKind::Server { detail, .. }
+            | ErrorKind::Status { detail, .. } => Some(detail),
+            ErrorKind::Timeout
+            | ErrorKind::Connect { .. }
+            | ErrorKind::InvalidResponse { .. }
+            | ErrorKind::Refused { .. } => None,
+        }
+    }
+
+    /// 403 "This action does not support Personal API Key access": a legacy endpoint (funnel,
+    /// lifecycle, properties_timeline, …) refusing a scoped personal API key.
+    pub fn is_scoped_key_refusal(&self) -> bool {
+        matches!(&self.kind, ErrorKind::Forbidden { detail }
+            if detail.to_ascii_lowercase().contains("does not support personal api key"))
+    }
+
+    /// 404 "Endpoint not found.": this PostHog has no such route (removed or not yet added).
+    pub fn is_endpoint_missing(&self) -> bool {
+        matches!(&self.kind, ErrorKind::NotFound { detail } if detail.trim() == "Endpoint not found.")
     }
 
     /// HTTP status when the server answered.
@@ -76,7 +117,10 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed: {}", self.op, self.kind)
+        match &self.explanation {
+            Some(sentence) => write!(f, "{} failed: {sentence}", self.op),
+            None => write!(f, "{} failed: {}", self.op, self.kind),
+        }
     }
 }
 

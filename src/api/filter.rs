@@ -1,9 +1,9 @@
 //! Person property filters: the JSON PostHog's `properties=` parameter takes, and the compact
 //! text forms hogdex accepts (`plan=pro`, `name~ali`, `phone?`, `phone!?`, `plan!=free`).
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Operator {
     Exact,
@@ -11,6 +11,20 @@ pub enum Operator {
     Icontains,
     IsSet,
     IsNotSet,
+}
+
+impl Operator {
+    /// PostHog's name for the operator (`exact`, `is_not`, `icontains`, `is_set`, `is_not_set`).
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "exact" => Self::Exact,
+            "is_not" => Self::IsNot,
+            "icontains" => Self::Icontains,
+            "is_set" => Self::IsSet,
+            "is_not_set" => Self::IsNotSet,
+            _ => return None,
+        })
+    }
 }
 
 /// One entry of the `properties` JSON array, always with `type: "person"`.
@@ -26,6 +40,60 @@ pub struct PropertyFilter {
 impl PropertyFilter {
     pub fn new(key: impl Into<String>, operator: Operator, value: Value) -> Self {
         Self { key: key.into(), value, operator, kind: "person" }
+    }
+
+    /// `key` is set: the filter that makes `key` a crucial key of a properties timeline.
+    pub fn is_set(key: impl Into<String>) -> Self {
+        Self::new(key, Operator::IsSet, Value::from("is_set"))
+    }
+
+    /// Whether `properties` pass this filter, the way PostHog evaluates person filters: a JSON
+    /// `null` counts as not set; `exact`/`is_not` compare text forms (a list value matches any
+    /// item); `is_not` and `is_not_set` pass when the property is absent; `icontains` is a
+    /// case-insensitive substring of the text form.
+    pub fn matches(&self, properties: &Map<String, Value>) -> bool {
+        let actual = properties.get(&self.key).filter(|v| !v.is_null());
+        let any_equal = |a: &Value| {
+            let a = text_form(a);
+            match &self.value {
+                Value::Array(items) => items.iter().any(|v| text_form(v) == a),
+                v => text_form(v) == a,
+            }
+        };
+        match self.operator {
+            Operator::IsSet => actual.is_some(),
+            Operator::IsNotSet => actual.is_none(),
+            Operator::Exact => actual.is_some_and(any_equal),
+            Operator::IsNot => actual.is_none_or(|a| !any_equal(a)),
+            Operator::Icontains => {
+                let needle = text_form(&self.value).to_lowercase();
+                actual.is_some_and(|a| text_form(a).to_lowercase().contains(&needle))
+            }
+        }
+    }
+
+    /// A filter from PostHog's JSON (`{"key", "value", "operator", "type"}`); `None` unless
+    /// `type` is `person` (PostHog's default type is `event`) and the operator is one hogdex
+    /// evaluates.
+    pub fn from_json(v: &Value) -> Option<Self> {
+        let obj = v.as_object()?;
+        if obj.get("type").and_then(Value::as_str) != Some("person") {
+            return None;
+        }
+        let key = obj.get("key")?.as_str()?;
+        let operator = match obj.get("operator") {
+            None | Some(Value::Null) => Operator::Exact,
+            Some(op) => Operator::parse(op.as_str()?)?,
+        };
+        Some(Self::new(key, operator, obj.get("value").cloned().unwrap_or(Value::Null)))
+    }
+}
+
+/// The text PostHog compares: strings as they are, everything else as JSON.
+fn text_form(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -103,6 +171,30 @@ mod tests {
     fn serializes_like_posthog_expects() {
         let json = serde_json::to_string(&parse_filter("email?").unwrap()).unwrap();
         assert_eq!(json, r#"{"key":"email","value":"is_set","operator":"is_set","type":"person"}"#);
+    }
+
+    #[test]
+    fn filters_evaluate_like_posthog() {
+        let props = serde_json::json!({"plan": "Pro", "age": 30, "gone": null, "tags": "a,b"});
+        let props = props.as_object().unwrap();
+        let f = |s: &str| parse_filter(s).unwrap();
+        assert!(f("plan?").matches(props));
+        assert!(!f("gone?").matches(props), "null is not set");
+        assert!(f("gone!?").matches(props) && f("missing!?").matches(props));
+        assert!(f("plan=Pro").matches(props) && !f("plan=pro").matches(props), "exact is case-sensitive");
+        assert!(f("age=30").matches(props), "numbers compare as text");
+        assert!(f("plan~pr").matches(props) && !f("missing~x").matches(props));
+        assert!(f("plan!=free").matches(props) && f("missing!=free").matches(props));
+        assert!(!f("plan!=Pro").matches(props));
+        let list = PropertyFilter::new("plan", Operator::Exact, serde_json::json!(["Free", "Pro"]));
+        assert!(list.matches(props));
+        let from_json = PropertyFilter::from_json(
+            &serde_json::json!({"key": "plan", "value": "is_set", "operator": "is_set", "type": "person"}),
+        )
+        .unwrap();
+        assert_eq!(from_json, PropertyFilter::is_set("plan"));
+        assert_eq!(PropertyFilter::from_json(&serde_json::json!({"key": "x", "type": "event"})), None);
+        assert_eq!(PropertyFilter::from_json(&serde_json::json!({"key": "x"})), None, "event by default");
     }
 
     #[test]

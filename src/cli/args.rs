@@ -214,6 +214,123 @@ pub enum PersonsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A person's properties over time, as a diff per point (properties_timeline; built from the
+    /// person's events when the key cannot use that endpoint)
+    Timeline {
+        id: String,
+        /// Start: YYYY-MM-DD, an ISO timestamp, -30d, or all (PostHog's default: the last 7 days)
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        from: Option<String>,
+        /// End (default: today)
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        to: Option<String>,
+        /// Follow this property (repeatable): a new point starts whenever one of them changes
+        #[arg(long = "property", value_name = "KEY")]
+        properties: Vec<String>,
+        /// Print the points as JSON (with `source`)
+        #[arg(long)]
+        json: bool,
+    },
+    /// A person's events, newest first (query API)
+    Events {
+        id: String,
+        /// Oldest event time: -7d, -24h, YYYY-MM-DD, an ISO timestamp, or all
+        #[arg(long, default_value = crate::api::DEFAULT_EVENTS_AFTER, value_name = "DATE", allow_hyphen_values = true)]
+        after: String,
+        /// Newest event time
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        before: Option<String>,
+        /// Only events with this name
+        #[arg(long, value_name = "NAME")]
+        event: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Print `{"events": [...], "has_more": bool}`
+        #[arg(long)]
+        json: bool,
+    },
+    /// Persons who reached a funnel step, or dropped off before it (legacy endpoint: needs a
+    /// personal API key without scopes)
+    Funnel {
+        #[command(flatten)]
+        funnel: FunnelArgs,
+        /// The step (1 = the first event)
+        #[arg(long, value_name = "N")]
+        step: u32,
+        /// Persons who did the step before but not this one
+        #[arg(long)]
+        dropped: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// Print `{"persons": [...], "count": N, "next": …}`
+        #[arg(long)]
+        json: bool,
+    },
+    /// Persons of a funnel who also did an event, among those who converted (or, with
+    /// --dropped, did not); older PostHog only
+    Correlation {
+        #[command(flatten)]
+        funnel: FunnelArgs,
+        /// The correlated event
+        #[arg(long, value_name = "NAME")]
+        event: String,
+        /// Persons who did not finish the funnel
+        #[arg(long)]
+        dropped: bool,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Persons in one bar of a lifecycle insight (legacy endpoint: needs a personal API key
+    /// without scopes)
+    Lifecycle {
+        /// The bar's period, e.g. 2026-11-20
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        target_date: String,
+        #[arg(long = "type", value_name = "TYPE", value_parser = parse_lifecycle_type)]
+        lifecycle_type: crate::api::LifecycleType,
+        /// Activity event (repeatable; default $pageview)
+        #[arg(long = "event", value_name = "NAME")]
+        events: Vec<String>,
+        #[arg(long, value_parser = ["hour", "day", "week", "month"], default_value = "day")]
+        interval: String,
+        /// Start of the insight's range (PostHog's default: the last 7 days)
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        from: Option<String>,
+        /// End of the insight's range (default: today)
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The funnel shared by `funnel` and `correlation`.
+#[derive(Debug, Clone, Args)]
+pub struct FunnelArgs {
+    /// The funnel's events in order, comma-separated (at least two)
+    #[arg(long, value_delimiter = ',', required = true, value_name = "A,B,…")]
+    pub steps: Vec<String>,
+    /// Start: YYYY-MM-DD, -30d, … (PostHog's default: the last 7 days)
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub from: Option<String>,
+    /// End (default: today)
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub to: Option<String>,
+    /// Conversion window in days (PostHog's default: 14)
+    #[arg(long, value_name = "DAYS")]
+    pub window_days: Option<u32>,
 }
 
 /// Options shared by `delete` and `bulk-delete`.
@@ -233,7 +350,12 @@ impl PersonsCommand {
             | PersonsCommand::Get { .. }
             | PersonsCommand::Cohorts { .. }
             | PersonsCommand::Activity { .. }
-            | PersonsCommand::DeletionStatus { .. } => false,
+            | PersonsCommand::DeletionStatus { .. }
+            | PersonsCommand::Timeline { .. }
+            | PersonsCommand::Events { .. }
+            | PersonsCommand::Funnel { .. }
+            | PersonsCommand::Correlation { .. }
+            | PersonsCommand::Lifecycle { .. } => false,
         }
     }
 }
@@ -265,6 +387,10 @@ fn parse_value_type(s: &str) -> Result<ValueType, String> {
     s.parse()
 }
 
+fn parse_lifecycle_type(s: &str) -> Result<crate::api::LifecycleType, String> {
+    s.parse()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +404,59 @@ mod tests {
         assert_eq!((cli.conn.delete_grace, cli.conn.allow_dollar_edits, cli.conn.read_only), (0, true, true));
         let defaults = Cli::try_parse_from(["hogdex"]).unwrap();
         assert_eq!((defaults.conn.delete_grace, defaults.conn.allow_dollar_edits), (5, false));
+    }
+
+    #[test]
+    fn history_commands_parse() {
+        let cli = Cli::try_parse_from([
+            "hogdex",
+            "persons",
+            "timeline",
+            "42",
+            "--from",
+            "-30d",
+            "--property",
+            "plan",
+            "--property",
+            "email",
+        ])
+        .unwrap();
+        let Some(Command::Persons(PersonsCommand::Timeline { from, properties, .. })) = cli.command else {
+            panic!("not a timeline");
+        };
+        assert_eq!((from.as_deref(), properties.len()), (Some("-30d"), 2));
+        let cli = Cli::try_parse_from([
+            "hogdex",
+            "persons",
+            "funnel",
+            "--steps",
+            "a,b,c",
+            "--step",
+            "2",
+            "--dropped",
+        ])
+        .unwrap();
+        let Some(Command::Persons(PersonsCommand::Funnel { funnel, step, dropped, .. })) = cli.command else {
+            panic!("not a funnel");
+        };
+        assert_eq!((funnel.steps, step, dropped), (vec!["a".into(), "b".into(), "c".into()], 2, true));
+        assert!(
+            Cli::try_parse_from([
+                "hogdex",
+                "persons",
+                "lifecycle",
+                "--target-date",
+                "2026-11-20",
+                "--type",
+                "sleepy"
+            ])
+            .is_err()
+        );
+        let cli = Cli::try_parse_from(["hogdex", "persons", "events", "x"]).unwrap();
+        let Some(Command::Persons(PersonsCommand::Events { after, .. })) = cli.command else {
+            panic!("not events");
+        };
+        assert_eq!(after, "-7d");
     }
 
     #[test]

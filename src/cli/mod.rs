@@ -4,11 +4,12 @@
 //! the TUI.
 mod args;
 mod connect;
+mod history;
 mod journal;
 mod persons;
 mod render;
 
-pub use args::{Cli, Command, ConnectionArgs, ListFormat, PersonsCommand};
+pub use args::{Cli, Command, ConnectionArgs, FunnelArgs, ListFormat, PersonsCommand};
 pub use connect::{Connection, NOT_CONFIGURED, connect};
 
 use crate::writes::Writer;

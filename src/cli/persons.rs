@@ -155,6 +155,11 @@ pub async fn run(writer: &Writer, cmd: PersonsCommand) -> Result<(), Failure> {
             };
             if json { print_json(&page_data.results) } else { out(&render::activity(&page_data)) }
         }
+        cmd @ (PersonsCommand::Timeline { .. }
+        | PersonsCommand::Events { .. }
+        | PersonsCommand::Funnel { .. }
+        | PersonsCommand::Correlation { .. }
+        | PersonsCommand::Lifecycle { .. }) => super::history::run(client, cmd).await,
         PersonsCommand::DeletionStatus { status, json } => {
             let filter = match status.as_str() {
                 "pending" => DeletionStatusFilter::Pending,
@@ -228,7 +233,7 @@ fn clear_progress() {
     }
 }
 
-async fn resolve(client: &Client, raw: &str) -> Result<PersonId, Failure> {
+pub(super) async fn resolve(client: &Client, raw: &str) -> Result<PersonId, Failure> {
     let r: PersonRef = raw.parse().unwrap_or_else(|e: std::convert::Infallible| match e {});
     Ok(client.resolve(&r).await?)
 }
@@ -304,7 +309,7 @@ fn bulk_target(
     Ok(target)
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+pub(super) fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(e.to_string()))?;
     out(&text)
 }

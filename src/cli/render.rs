@@ -1,8 +1,8 @@
 //! Human-readable output for the CLI: tables of persons, a person's detail, activity, cohorts.
 //! Every server string passes through `text::fit`/`sanitize`, so hostile values stay inert.
 use crate::api::{
-    ActivityPage, CohortRef, DeletionStatusEntry, PersonListItem, PersonRecord, Project, display_name,
-    is_anonymous_distinct_id,
+    ActivityPage, CohortRef, DeletionStatusEntry, PersonEvent, PersonListItem, PersonRecord, Project,
+    PropertyChange, TimelineResult, display_name, is_anonymous_distinct_id,
 };
 use crate::journal::JournalEntry;
 use crate::text::{fit, pad, sanitize};
@@ -182,6 +182,108 @@ pub fn journal(entries: &[JournalEntry]) -> String {
     out
 }
 
+/// `TIME  EVENTS  CHANGES`: one block per point, its properties as a diff against the point
+/// before (`+ key: v`, `~ key: old → new`, `- key`).
+pub fn timeline(result: &TimelineResult) -> String {
+    let t = &result.timeline;
+    let mut out = String::new();
+    if !t.crucial_property_keys.is_empty() {
+        let keys: Vec<String> = t.crucial_property_keys.iter().map(|k| fit(k, 40)).collect();
+        out.push_str(&format!("crucial keys: {}\n", keys.join(", ")));
+    }
+    if t.points.is_empty() {
+        out.push_str(&format!(
+            "no points between {} and {}\n",
+            short_time(t.effective_date_from.as_deref()),
+            short_time(t.effective_date_to.as_deref())
+        ));
+        return out;
+    }
+    out.push_str(&format!("{}  {:>6}  CHANGES\n", pad("TIME (UTC)", 19), "EVENTS"));
+    for (point, changes) in t.points.iter().zip(t.diffs()) {
+        let lead =
+            format!("{}  {:>6}  ", pad(&short_time(Some(&point.timestamp)), 19), point.relevant_event_count);
+        let lines: Vec<String> = if changes.is_empty() {
+            vec!["(no change)".into()]
+        } else {
+            changes.iter().map(change_line).collect()
+        };
+        for (i, line) in lines.iter().enumerate() {
+            if i == 0 {
+                out.push_str(&lead);
+            } else {
+                out.push_str(&" ".repeat(29));
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn change_line(c: &PropertyChange) -> String {
+    match c {
+        PropertyChange::Added { key, value } => format!("+ {}: {}", fit(key, 40), value_text(value, 60)),
+        PropertyChange::Changed { key, old, new } => {
+            format!("~ {}: {} → {}", fit(key, 30), value_text(old, 28), value_text(new, 28))
+        }
+        PropertyChange::Removed { key, .. } => format!("- {}", fit(key, 40)),
+    }
+}
+
+/// A property value as text (strings bare, the rest as JSON), fitted and sanitized.
+fn value_text(v: &Value, max: usize) -> String {
+    match v {
+        Value::String(s) => fit(s, max),
+        other => fit(&other.to_string(), max),
+    }
+}
+
+/// `TIME  EVENT  DISTINCT ID  DETAILS`, newest first as PostHog sent them.
+pub fn events(list: &[PersonEvent]) -> String {
+    let mut out =
+        format!("{}  {}  {}  DETAILS\n", pad("TIME (UTC)", 19), pad("EVENT", 24), pad("DISTINCT ID", 24));
+    for e in list {
+        out.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            pad(&short_time(Some(&e.timestamp)), 19),
+            pad(&e.event, 24),
+            pad(&e.distinct_id, 24),
+            fit(&event_details(e), 46)
+        ));
+    }
+    out
+}
+
+/// What an event is about in a few words: its person-property updates, else its page, else
+/// how many properties it has.
+fn event_details(e: &PersonEvent) -> String {
+    let u = e.person_updates();
+    if !u.is_empty() {
+        let mut parts = Vec::new();
+        let keys = |m: &serde_json::Map<String, Value>| m.keys().cloned().collect::<Vec<_>>().join(", ");
+        if let Some(set) = u.set.as_ref().filter(|m| !m.is_empty()) {
+            parts.push(format!("$set {}", keys(set)));
+        }
+        if let Some(once) = u.set_once.as_ref().filter(|m| !m.is_empty()) {
+            parts.push(format!("$set_once {}", keys(once)));
+        }
+        if !u.unset.is_empty() {
+            parts.push(format!("$unset {}", u.unset.join(", ")));
+        }
+        return parts.join("; ");
+    }
+    for key in ["$current_url", "$pathname", "$screen_name"] {
+        if let Some(Value::String(s)) = e.properties.get(key) {
+            return s.clone();
+        }
+    }
+    match e.properties.len() {
+        1 => "1 property".into(),
+        n => format!("{n} properties"),
+    }
+}
+
 fn best_distinct_id(ids: &[String]) -> Option<String> {
     ids.iter().find(|d| !is_anonymous_distinct_id(d)).or(ids.first()).cloned()
 }
@@ -228,6 +330,50 @@ mod tests {
         let csv = "id,note\n1,\"a, b\"\n2,x\n3,y\n";
         assert_eq!(csv_head(csv, 2).unwrap(), "id,note\n1,\"a, b\"\n2,x\n");
         assert_eq!(csv_head("", 5).unwrap(), "");
+    }
+
+    #[test]
+    fn timeline_shows_each_point_as_a_diff() {
+        let result: crate::api::PropertiesTimeline = serde_json::from_value(json!({
+            "points": [
+                {"timestamp": "2026-11-02T10:00:00Z", "properties": {"plan": "free", "email": "a@x.io"}, "relevant_event_count": 2},
+                {"timestamp": "2026-11-04T10:00:00Z", "properties": {"plan": "pro", "n": 1}, "relevant_event_count": 1}
+            ],
+            "crucial_property_keys": ["plan"]
+        }))
+        .unwrap();
+        let result = TimelineResult {
+            source: crate::api::TimelineSource::Endpoint,
+            timeline: result,
+            truncated: false,
+            fallback_reason: None,
+        };
+        let text = timeline(&result);
+        let expected = "crucial keys: plan
+TIME (UTC)           EVENTS  CHANGES
+2026-11-02 10:00:00       2  + plan: free
+                             + email: a@x.io
+2026-11-04 10:00:00       1  ~ plan: free → pro
+                             + n: 1
+                             - email
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn events_summarise_updates_and_pages() {
+        let list: Vec<PersonEvent> = serde_json::from_value(json!([
+            {"uuid": "1", "event": "$set", "timestamp": "2026-11-02T10:00:00Z", "distinct_id": "d\u{1b}[2J",
+             "properties": {"$set": {"plan": "pro"}, "$unset": ["old"]}},
+            {"uuid": "2", "event": "$pageview", "timestamp": "2026-11-02T09:00:00Z", "distinct_id": "d",
+             "properties": {"$current_url": "https://x.io/a"}}
+        ]))
+        .unwrap();
+        let text = events(&list);
+        assert!(text.contains("$set plan; $unset old"), "{text}");
+        assert!(text.contains("https://x.io/a"));
+        assert!(!text.contains('\u{1b}'));
+        assert!(text.lines().all(|l| crate::text::width(l) < 120), "{text}");
     }
 
     #[test]

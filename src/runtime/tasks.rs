@@ -581,6 +581,7 @@ mod tests {
                 created_at: None,
                 last_seen_at: None,
                 is_identified: None,
+                events: Vec::new(),
             }],
             ..Default::default()
         })

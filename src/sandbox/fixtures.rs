@@ -12,11 +12,15 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::clock;
+use super::store::events::Event;
 use super::store::props::{PropVal, Props};
 use super::store::{NewPerson, Store};
 
 /// One person in a fixtures file: `{"uuid"?, "distinct_ids", "properties", "created_at"?,
-/// "last_seen_at"?, "is_identified"?}`.
+/// "last_seen_at"?, "is_identified"?, "events"?}`. With `events`, `properties` are the person's
+/// properties *before* those events: each event's `set` / `set_once` / `unset` is applied in
+/// time order, the event carries the resulting snapshot (person-on-events), and the person ends
+/// with the result.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FixturePerson {
@@ -31,6 +35,76 @@ pub struct FixturePerson {
     pub last_seen_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub is_identified: Option<bool>,
+    #[serde(default)]
+    pub events: Vec<FixtureEvent>,
+}
+
+/// One event of a fixture person: `{"event", "timestamp", "properties"?, "set"?, "set_once"?,
+/// "unset"?, "distinct_id"?, "uuid"?}`. `set` / `set_once` / `unset` change the person (and are
+/// added to the event's properties as `$set` / `$set_once` / `$unset` unless already there); the
+/// distinct id defaults to the person's first one.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureEvent {
+    pub event: String,
+    pub timestamp: DateTime<Utc>,
+    #[serde(default)]
+    pub properties: Map<String, Value>,
+    #[serde(default)]
+    pub set: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub set_once: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub unset: Option<Vec<String>>,
+    #[serde(default)]
+    pub distinct_id: Option<String>,
+    #[serde(default)]
+    pub uuid: Option<Uuid>,
+}
+
+/// Replays a fixture person's events: the events with their snapshots, and the final properties.
+fn replay(
+    person_uuid: Uuid,
+    first_id: &str,
+    start: Map<String, Value>,
+    events: Vec<FixtureEvent>,
+) -> (Vec<Event>, Map<String, Value>) {
+    let mut events: Vec<(usize, FixtureEvent)> = events.into_iter().enumerate().collect();
+    events.sort_by_key(|(_, e)| e.timestamp);
+    let mut state = start;
+    let mut out = Vec::with_capacity(events.len());
+    for (i, e) in events {
+        let mut properties = e.properties;
+        if let Some(set) = e.set {
+            for (k, v) in &set {
+                state.insert(k.clone(), v.clone());
+            }
+            properties.entry("$set").or_insert(Value::Object(set));
+        }
+        if let Some(once) = e.set_once {
+            for (k, v) in &once {
+                state.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+            properties.entry("$set_once").or_insert(Value::Object(once));
+        }
+        if let Some(unset) = e.unset {
+            for k in &unset {
+                state.shift_remove(k);
+            }
+            properties.entry("$unset").or_insert(Value::from(unset));
+        }
+        out.push(Event {
+            uuid: e
+                .uuid
+                .unwrap_or_else(|| Uuid::new_v5(&person_uuid, format!("fixture-event:{i}").as_bytes())),
+            event: e.event,
+            distinct_id: e.distinct_id.unwrap_or_else(|| first_id.to_owned()),
+            timestamp: e.timestamp.timestamp_micros(),
+            properties,
+            person_properties: state.clone(),
+        });
+    }
+    (out, state)
 }
 
 /// Reads and parses a fixtures file; errors name the file.
@@ -40,7 +114,8 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<FixturePerson>> {
     serde_json::from_str(&text).with_context(|| {
         format!(
             "fixtures file {} is not a JSON array of persons \
-             ({{\"distinct_ids\": [..], \"properties\": {{..}}, \"uuid\"?, \"created_at\"?}})",
+             ({{\"distinct_ids\": [..], \"properties\": {{..}}, \"uuid\"?, \"created_at\"?, \"events\"?: \
+             [{{\"event\", \"timestamp\", \"set\"?, ..}}]}})",
             path.display()
         )
     })
@@ -58,8 +133,10 @@ pub fn add(store: &mut Store, persons: Vec<FixturePerson>, origin: &str) -> anyh
         let is_identified = p
             .is_identified
             .unwrap_or_else(|| p.distinct_ids.iter().any(|d| !super::store::person::is_anonymous_id(d)));
-        let mut props = Props::with_capacity(p.properties.len());
-        for (key, value) in p.properties {
+        let first_id = p.distinct_ids.first().cloned().unwrap_or_default();
+        let (events, properties) = replay(uuid, &first_id, p.properties, p.events);
+        let mut props = Props::with_capacity(properties.len());
+        for (key, value) in properties {
             let sym = store.interner.intern(&key);
             props.set(sym, PropVal::from_json(value));
         }
@@ -74,6 +151,9 @@ pub fn add(store: &mut Store, persons: Vec<FixturePerson>, origin: &str) -> anyh
                 demo_index: None,
             })
             .with_context(|| format!("{origin}: person #{i} cannot be added"))?;
+        if !events.is_empty() {
+            store.events.load(uuid, events);
+        }
     }
     Ok(())
 }

@@ -40,6 +40,10 @@ pub struct SandboxArgs {
     /// Behave like a scoped personal API key (legacy actor endpoints answer 403)
     #[arg(long)]
     pub scoped_key: bool,
+    /// Answer 404 on persons/funnel/correlation/, as the newest PostHog does (older builds
+    /// served it)
+    #[arg(long)]
+    pub without_correlation: bool,
     /// Number of generated demo persons
     #[arg(long, default_value_t = 5000)]
     pub persons: usize,
@@ -58,7 +62,8 @@ pub struct SandboxArgs {
     /// Share of requests (0.0–1.0) that fail with 500
     #[arg(long, default_value_t = 0.0)]
     pub fail_rate: f64,
-    /// JSON array of extra persons to load: [{"distinct_ids": [..], "properties": {..}}]
+    /// JSON array of extra persons to load: [{"distinct_ids": [..], "properties": {..}, "events"?:
+    /// [{"event", "timestamp", "properties"?, "set"?, "set_once"?, "unset"?}]}]
     #[arg(long)]
     pub fixtures: Option<PathBuf>,
 }
@@ -70,6 +75,9 @@ pub struct SandboxConfig {
     pub port: u16,
     pub key: String,
     pub scoped_key: bool,
+    /// Serve `persons/funnel/correlation/` (older PostHog EE builds); `false` answers 404
+    /// "Endpoint not found." like the newest PostHog.
+    pub correlation: bool,
     pub persons: usize,
     pub seed: u64,
     pub latency_ms: u64,
@@ -87,6 +95,7 @@ impl Default for SandboxConfig {
             port: 0,
             key: DEMO_KEY.to_owned(),
             scoped_key: false,
+            correlation: true,
             persons: 5000,
             seed: 42,
             latency_ms: 0,
@@ -105,6 +114,7 @@ impl From<SandboxArgs> for SandboxConfig {
             port: a.port,
             key: a.key,
             scoped_key: a.scoped_key,
+            correlation: !a.without_correlation,
             persons: a.persons,
             seed: a.seed,
             latency_ms: a.latency_ms,
@@ -213,6 +223,7 @@ pub async fn spawn(config: SandboxConfig) -> anyhow::Result<SandboxHandle> {
         store: Mutex::new(store),
         key: config.key.clone(),
         scoped_key: config.scoped_key,
+        correlation: config.correlation,
         latency: Duration::from_millis(config.latency_ms),
         faults: Faults::new(config.rate_limit_per_min, config.fail_rate, config.seed),
         fallback_host: addr.to_string(),

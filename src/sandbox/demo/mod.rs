@@ -33,6 +33,11 @@ impl DemoSource {
     pub fn events(&self, index: u32) -> Vec<Event> {
         events::generate(&self.person(index), self.seed)
     }
+
+    /// The (timestamp, name) pairs of [`DemoSource::events`], without rendering properties.
+    pub fn timeline(&self, index: u32) -> Vec<(i64, &'static str)> {
+        events::timeline(&self.person(index), self.seed)
+    }
 }
 
 /// The team members, for the activity log (the first owns the API key).

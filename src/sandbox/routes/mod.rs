@@ -8,12 +8,16 @@ mod collection;
 mod csv;
 mod error;
 mod faults;
+mod insights;
+mod legacy_filter;
 mod person;
 mod person_actions;
 mod persons_list;
 mod projects;
+mod query;
 mod request;
 mod shapes;
+mod timeline;
 mod urls;
 
 use std::collections::VecDeque;
@@ -36,6 +40,9 @@ pub struct AppState {
     pub store: Mutex<Store>,
     pub key: String,
     pub scoped_key: bool,
+    /// Whether `persons/funnel/correlation/` exists (older EE builds) or answers 404 like the
+    /// newest PostHog.
+    pub correlation: bool,
     pub latency: Duration,
     pub faults: Faults,
     /// Used for `next` links when a request has no Host header.
@@ -119,6 +126,10 @@ enum DetailAction {
 enum Route {
     ProjectsList,
     ProjectDetail(String),
+    /// `POST /api/projects/{id}/query/`.
+    Query {
+        project: String,
+    },
     /// `project` is `None` for the legacy `/api/person/` route (the current team).
     Persons {
         project: Option<String>,
@@ -134,8 +145,25 @@ enum Target {
     Detail(String),
     DetailAction(String, DetailAction),
     Collection(Collection),
-    /// funnel, funnel/correlation, trends, lifecycle, {id}/properties_timeline.
-    LegacyActor,
+    /// The legacy actor endpoints (no declared scope: 403 for scoped keys).
+    Funnel,
+    FunnelCorrelation,
+    Trends,
+    Lifecycle,
+    PropertiesTimeline(String),
+}
+
+impl Target {
+    fn is_legacy_actor(&self) -> bool {
+        matches!(
+            self,
+            Target::Funnel
+                | Target::FunnelCorrelation
+                | Target::Trends
+                | Target::Lifecycle
+                | Target::PropertiesTimeline(_)
+        )
+    }
 }
 
 /// `persons`, `persons.csv`, `persons.json` (DRF format suffixes on the list route).
@@ -166,7 +194,10 @@ fn persons_target(rest: &[&str], suffix: Option<bool>) -> Option<Target> {
         ["cohorts"] => Target::Collection(Collection::Cohorts),
         ["reset_person_distinct_id"] => Target::Collection(Collection::ResetDistinctId),
         ["deletion_status"] => Target::Collection(Collection::DeletionStatus),
-        ["funnel"] | ["funnel", "correlation"] | ["trends"] | ["lifecycle"] => Target::LegacyActor,
+        ["funnel"] => Target::Funnel,
+        ["funnel", "correlation"] => Target::FunnelCorrelation,
+        ["trends"] => Target::Trends,
+        ["lifecycle"] => Target::Lifecycle,
         [id] if is_pk(id) => Target::Detail((*id).to_owned()),
         [id, action] if is_pk(id) => {
             let action = match *action {
@@ -176,7 +207,7 @@ fn persons_target(rest: &[&str], suffix: Option<bool>) -> Option<Target> {
                 "delete_property" => DetailAction::DeleteProperty,
                 "update_property" => DetailAction::UpdateProperty,
                 "split" => DetailAction::Split,
-                "properties_timeline" => return Some(Target::LegacyActor),
+                "properties_timeline" => return Some(Target::PropertiesTimeline((*id).to_owned())),
                 _ => return None,
             };
             Target::DetailAction((*id).to_owned(), action)
@@ -192,6 +223,9 @@ fn parse_route(path: &str) -> Option<Route> {
     match segments.as_slice() {
         ["api", "projects"] => Some(Route::ProjectsList),
         ["api", "projects", id] if is_pk(id) => Some(Route::ProjectDetail((*id).to_owned())),
+        ["api", "projects" | "environments", project, "query"] if is_pk(project) => {
+            Some(Route::Query { project: (*project).to_owned() })
+        }
         ["api", "projects" | "environments", project, persons, rest @ ..] if is_pk(project) => {
             let suffix = persons_segment(persons, "persons")?;
             Some(Route::Persons {
@@ -207,10 +241,11 @@ fn parse_route(path: &str) -> Option<Route> {
     }
 }
 
-/// The methods a route answers; `None` means any (legacy actor endpoints).
-fn allowed(route: &Route) -> Option<&'static [&'static str]> {
-    Some(match route {
+/// The methods a route answers.
+fn allowed(route: &Route) -> &'static [&'static str] {
+    match route {
         Route::ProjectsList | Route::ProjectDetail(_) => &["GET"],
+        Route::Query { .. } => &["POST"],
         Route::Persons { target, .. } => match target {
             Target::List { .. } => &["GET", "POST"],
             Target::Detail(_) => &["GET", "PUT", "PATCH", "DELETE"],
@@ -219,9 +254,10 @@ fn allowed(route: &Route) -> Option<&'static [&'static str]> {
             Target::Collection(Collection::Activity | Collection::Cohorts)
             | Target::Collection(Collection::DeletionStatus) => &["GET"],
             Target::Collection(_) => &["POST"],
-            Target::LegacyActor => return None,
+            Target::Funnel | Target::FunnelCorrelation => &["GET", "POST"],
+            Target::Trends | Target::Lifecycle | Target::PropertiesTimeline(_) => &["GET"],
         },
-    })
+    }
 }
 
 /// `@current` or the sandbox project id; other integers are someone else's project.
@@ -254,6 +290,10 @@ async fn handle(
     let Some(route) = parse_route(&path) else {
         return ApiError::endpoint_not_found().into_response();
     };
+    // The newest PostHog has no `funnel/correlation` route: Django's catch-all answers.
+    if !state.correlation && matches!(route, Route::Persons { target: Target::FunnelCorrelation, .. }) {
+        return ApiError::endpoint_not_found().into_response();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -267,22 +307,18 @@ async fn handle(
 
 fn serve(state: &AppState, route: &Route, req: &Req) -> Result<Reply, ApiError> {
     let key = auth::authenticate(req, &state.key)?;
-    if let Route::Persons { project: Some(project), .. } = route {
-        check_project(project)?;
+    match route {
+        Route::Persons { project: Some(project), .. } | Route::Query { project } => check_project(project)?,
+        _ => {}
     }
-    let legacy_actor = matches!(route, Route::Persons { target: Target::LegacyActor, .. });
+    let legacy_actor = matches!(route, Route::Persons { target, .. } if target.is_legacy_actor());
     if legacy_actor && state.scoped_key {
         return Err(ApiError::permission_denied("This action does not support Personal API Key access"));
     }
     state.faults.throttle(&key)?;
     let method = if req.method == Method::HEAD { "GET" } else { req.method.as_str() };
-    if let Some(methods) = allowed(route) {
-        if !methods.contains(&method) {
-            return Err(ApiError::method_not_allowed(method));
-        }
-    }
-    if legacy_actor {
-        return Err(ApiError::endpoint_not_found());
+    if !allowed(route).contains(&method) {
+        return Err(ApiError::method_not_allowed(method));
     }
     check_format(route, req)?;
     let mut store = state.store.lock().map_err(|_| ApiError::server_error())?;
@@ -311,6 +347,7 @@ fn dispatch(store: &mut Store, route: &Route, req: &Req, method: &str) -> Result
     let target = match route {
         Route::ProjectsList => return Ok(projects::list(req)),
         Route::ProjectDetail(id) => return projects::detail(id),
+        Route::Query { .. } => return query::query(store, req),
         Route::Persons { target, .. } => target,
     };
     match target {
@@ -340,7 +377,11 @@ fn dispatch(store: &mut Store, route: &Route, req: &Req, method: &str) -> Result
             Collection::ResetDistinctId => collection::reset_distinct_id(store, req),
             Collection::DeletionStatus => collection::deletion_status(store, req),
         },
-        Target::LegacyActor => Err(ApiError::endpoint_not_found()),
+        Target::Funnel => insights::funnel(store, req),
+        Target::FunnelCorrelation => insights::funnel_correlation(store, req),
+        Target::Trends => insights::trends(store, req),
+        Target::Lifecycle => insights::lifecycle(store, req),
+        Target::PropertiesTimeline(id) => timeline::properties_timeline(store, req, id),
     }
 }
 
@@ -375,7 +416,12 @@ mod tests {
         );
         assert_eq!(
             parse_route("/api/projects/1/persons/funnel/correlation/"),
-            Some(Route::Persons { project: Some("1".into()), target: Target::LegacyActor })
+            Some(Route::Persons { project: Some("1".into()), target: Target::FunnelCorrelation })
         );
+        assert_eq!(
+            parse_route("/api/projects/@current/query/"),
+            Some(Route::Query { project: "@current".into() })
+        );
+        assert_eq!(parse_route("/api/environments/1/query"), Some(Route::Query { project: "1".into() }));
     }
 }

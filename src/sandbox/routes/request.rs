@@ -76,6 +76,20 @@ impl Req {
     pub fn absolute_url(&self) -> String {
         format!("http://{}{}", self.host, self.path_and_query)
     }
+
+    /// `request.build_absolute_uri(location)` for a location starting with `/`.
+    pub fn absolute(&self, location: &str) -> String {
+        format!("http://{}{}", self.host, location)
+    }
+
+    /// Django `request.get_full_path()`: the path, and `?query` when the query is not empty.
+    pub fn full_path(&self) -> String {
+        match self.path_and_query.split_once('?') {
+            Some((path, query)) if !query.is_empty() => format!("{path}?{query}"),
+            Some((path, _)) => path.to_owned(),
+            None => self.path_and_query.clone(),
+        }
+    }
 }
 
 /// Python `int()` of a query parameter; `None` where Python would raise (PostHog: 500).

@@ -7,6 +7,7 @@ pub mod cohorts;
 pub mod deletions;
 pub mod events;
 pub mod filters;
+pub mod history;
 pub mod ingest;
 mod mutate;
 pub mod person;
