@@ -347,3 +347,56 @@ fn editing_a_property_in_the_demo_is_confirmed() {
     assert_eq!(journal.lines().count(), 1, "{journal}");
     assert!(journal.contains(r#""request":{"key":"plan","value":"team-007"}"#), "{journal}");
 }
+
+#[test]
+fn the_timeline_tab_shows_how_a_plan_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = |n: i64| (chrono::Utc::now() - chrono::Duration::days(n)).to_rfc3339();
+    let person = serde_json::json!([{
+        "uuid": "0190f0c2-0000-7000-8000-0000000071e1",
+        "distinct_ids": ["tina-1"],
+        "created_at": day(20),
+        "properties": {"email": "tina@timeline.test", "name": "Tina Timeline"},
+        "events": [
+            {"event": "$identify", "timestamp": day(4), "set": {"plan": "free"}},
+            {"event": "$set", "timestamp": day(3), "set": {"plan": "pro"}},
+            {"event": "$set", "timestamp": day(1), "set": {"plan": "enterprise"}},
+        ],
+    }]);
+    let path = dir.path().join("timeline.json");
+    std::fs::write(&path, serde_json::to_vec(&person).unwrap()).unwrap();
+    let mut tty =
+        Tty::spawn(&["--demo", "--demo-persons", "20", "--demo-fixtures", path.to_str().unwrap()], 120, 40);
+    tty.wait_for("all persons");
+    search_one(&mut tty, "tina@timeline", "tina@timeline.test");
+    tty.send("\r");
+    tty.wait_for("Tina Timeline");
+    tty.send("3");
+    // The header counts the points; the newest one (selected) changed the plan.
+    let points = |screen: &str| {
+        let at = screen.find(" points")?;
+        let digits: String = screen[..at]
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        digits.parse::<usize>().ok()
+    };
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let screen = tty.contents();
+        if points(&screen).is_some_and(|n| n >= 2) && screen.contains("~ plan: pro → enterprise") {
+            break;
+        }
+        assert!(tty.alive(), "hogdex exited; screen:\n{screen}");
+        assert!(Instant::now() < deadline, "no timeline with a plan change; screen:\n{screen}");
+        std::thread::sleep(POLL);
+    }
+    assert!(tty.contents().contains("[3 Timeline]"), "{}", tty.contents());
+    tty.send("\x03");
+    assert_eq!(tty.wait_exit(), 0);
+    tty.assert_restored();
+}

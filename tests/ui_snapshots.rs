@@ -1018,3 +1018,316 @@ fn hostile_text_in_dialogs_is_escaped() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// History tabs: timeline, activity, events, cohorts.
+
+use hogdex::api::{
+    ActivityChange, ActivityDetail, ActivityEntry, ActivityUser, CohortRef, PersonEvent, PropertiesTimeline,
+    TimelinePoint, TimelineResult, TimelineSource,
+};
+use hogdex::app::history::{EventsFeed, Feed, Pane, Tab};
+
+const CARLA: &str = "0190f0c2-0000-7000-8000-000000000003";
+
+fn pane<T>(data: Option<T>) -> Pane<T> {
+    Pane { uuid: Some(CARLA.into()), data, ..Default::default() }
+}
+
+fn point(ts: &str, props: Value, count: u64) -> TimelinePoint {
+    TimelinePoint { timestamp: ts.into(), properties: obj(props), relevant_event_count: count }
+}
+
+/// Three points built from events (a scoped key): plan free → pro → enterprise, seats growing,
+/// a company added then removed; `plan` is crucial.
+fn timeline() -> TimelineResult {
+    TimelineResult {
+        source: TimelineSource::Events,
+        timeline: PropertiesTimeline {
+            points: vec![
+                point(
+                    "2026-11-20T09:00:00Z",
+                    json!({"email": "carla@acme.io", "plan": "free", "seats": 3}),
+                    4,
+                ),
+                point(
+                    "2026-11-24T15:30:00Z",
+                    json!({"email": "carla@acme.io", "plan": "pro", "seats": 5, "company": "Acme"}),
+                    12,
+                ),
+                point(
+                    "2026-11-27T08:00:00Z",
+                    json!({"email": "carla@acme.io", "plan": "enterprise", "seats": 12}),
+                    1,
+                ),
+            ],
+            crucial_property_keys: vec!["plan".into()],
+            effective_date_from: Some("2026-11-21T00:00:00Z".into()),
+            effective_date_to: None,
+        },
+        truncated: false,
+        fallback_reason: None,
+    }
+}
+
+fn tab_model(tab: Tab) -> Model {
+    let mut m = inspector_model();
+    m.tab = tab;
+    m.focus = Focus::Inspector;
+    m
+}
+
+fn timeline_model() -> Model {
+    let mut m = tab_model(Tab::Timeline);
+    m.history.timeline = pane(Some(timeline()));
+    m.history.timeline.selected = 2;
+    m
+}
+
+fn user(email: Option<&str>, first: Option<&str>) -> Option<ActivityUser> {
+    Some(ActivityUser { email: email.map(Into::into), first_name: first.map(Into::into), is_system: None })
+}
+
+fn change(field: Option<&str>, before: Option<Value>, after: Option<Value>) -> ActivityChange {
+    ActivityChange {
+        kind: Some("Person".into()),
+        action: Some("changed".into()),
+        field: field.map(Into::into),
+        before,
+        after,
+    }
+}
+
+fn activity_model() -> Model {
+    let mut m = tab_model(Tab::Activity);
+    let entry = |user, activity: &str, at: &str, detail| ActivityEntry {
+        user,
+        activity: activity.into(),
+        created_at: Some(at.into()),
+        detail,
+        ..Default::default()
+    };
+    let items = vec![
+        entry(
+            user(Some("support@acme.io"), None),
+            "updated",
+            "2026-11-28T10:00:00Z",
+            Some(ActivityDetail {
+                changes: Some(vec![
+                    change(Some("plan"), Some(json!("pro")), Some(json!("enterprise"))),
+                    change(Some("deleted_at"), Some(Value::Null), None),
+                    change(
+                        Some("address"),
+                        Some(json!({"city": "Porto"})),
+                        Some(json!({"city": "Lisbon", "zip": "1100-148"})),
+                    ),
+                ]),
+                ..Default::default()
+            }),
+        ),
+        entry(
+            None,
+            "split_person",
+            "2026-11-25T12:00:00Z",
+            Some(ActivityDetail { name: Some("carla".into()), ..Default::default() }),
+        ),
+        entry(user(None, Some("Bo")), "delete_property", "2026-10-01T00:00:00Z", None),
+    ];
+    m.history.activity = pane(Some(Feed { items, next: Some("https://eu.posthog.com/next".into()) }));
+    m.history.activity.loading = true;
+    m
+}
+
+fn event(name: &str, at: &str, props: Value) -> PersonEvent {
+    PersonEvent {
+        uuid: format!("ev-{name}-{at}"),
+        event: name.into(),
+        timestamp: at.into(),
+        distinct_id: "carla".into(),
+        properties: obj(props),
+    }
+}
+
+fn events_model() -> Model {
+    let mut m = tab_model(Tab::Events);
+    let events = vec![
+        event(
+            "$pageview",
+            "2026-11-28T11:58:00Z",
+            json!({"$current_url": "https://app.acme.io/billing?tab=plans"}),
+        ),
+        event("$set", "2026-11-28T11:00:00Z", json!({"$set": {"plan": "enterprise", "seats": 12}})),
+        event(
+            "$identify",
+            "2026-11-27T08:00:00Z",
+            json!({"$set": {"email": "carla@acme.io"}, "$set_once": {"first_plan": "free"}}),
+        ),
+        event("$autocapture", "2026-11-26T08:00:00Z", json!({"$pathname": "/settings"})),
+        event("invoice paid\x1b[2J", "2026-11-22T08:00:00Z", json!({"amount": 99})),
+    ];
+    m.history.events = pane(Some(EventsFeed { events, has_more: true, offset: 5 }));
+    m.history.events.selected = 1;
+    m
+}
+
+fn cohorts_model() -> Model {
+    let mut m = tab_model(Tab::Cohorts);
+    m.history.cohorts = pane(Some(vec![
+        CohortRef { id: 1, name: Some("Power users".into()), count: Some(1234) },
+        CohortRef { id: 2, name: None, count: None },
+        CohortRef { id: 3, name: Some("Churn risk".into()), count: Some(17) },
+    ]));
+    m
+}
+
+#[test]
+fn timeline_shows_points_and_the_diff_with_crucial_keys() {
+    let m = timeline_model();
+    snap("timeline", &m);
+    let mut zoomed = m.clone();
+    zoomed.zoomed = true;
+    insta::assert_snapshot!("timeline_zoomed_120x40", draw(&zoomed, 120, 40).backend());
+    for (w, h) in SIZES {
+        let t = draw(&m, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("~ plan: pro → enterprise"), "{w}x{h}:\n{text}");
+        assert!(text.contains("*~ plan"), "crucial keys are marked:\n{text}");
+        assert!(text.contains("- company: Acme"), "{text}");
+        assert!(text.contains("source: the person's events"), "the fallback is always said:\n{text}");
+        assert!(text.contains("[3 Timeline]"), "{text}");
+        assert!(style_of(&t, "plan: pro").add_modifier.contains(ratatui::style::Modifier::BOLD));
+        assert!(!style_of(&t, "seats: 5").add_modifier.contains(ratatui::style::Modifier::BOLD));
+    }
+    let t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    for hint in ["Enter show details", "] wider time range", "[ narrower time range"] {
+        assert!(text.contains(hint), "the hint bar has {hint}:\n{text}");
+    }
+    // The first point is all added.
+    let mut first = m.clone();
+    first.history.timeline.selected = 0;
+    let text = screen_text(&draw(&first, 120, 40));
+    assert!(text.contains("first point: 3 properties") && text.contains("*+ plan: free"), "{text}");
+    // The endpoint says so, and a truncated fallback warns.
+    let mut endpoint = m.clone();
+    endpoint.history.timeline.data.as_mut().unwrap().source = TimelineSource::Endpoint;
+    assert!(screen_text(&draw(&endpoint, 60, 20)).contains("source: properties_timeline endpoint"));
+    let mut cut = m.clone();
+    cut.history.timeline.data.as_mut().unwrap().truncated = true;
+    assert!(screen_text(&draw(&cut, 120, 40)).contains("⚠ source:"));
+}
+
+#[test]
+fn activity_expands_the_selected_entry() {
+    let m = activity_model();
+    snap("activity", &m);
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains("support@acme.io") && text.contains("System"), "{text}");
+    assert!(text.contains("plan: pro → enterprise"), "{text}");
+    assert!(text.contains("deleted_at: ∅ → ∅"), "{text}");
+    assert!(text.contains("loading more…"), "{text}");
+}
+
+#[test]
+fn events_tab_lists_recent_events() {
+    let m = events_model();
+    snap("events", &m);
+    let mut zoomed = m.clone();
+    zoomed.zoomed = true;
+    let text = screen_text(&draw(&zoomed, 120, 40));
+    assert!(text.contains("https://app.acme.io/billing?tab=plans"), "{text}");
+    assert!(text.contains("$set plan, seats"), "{text}");
+    assert!(text.contains("$set email · $set_once first_plan"), "{text}");
+    assert!(text.contains("/settings"), "{text}");
+    assert!(text.contains("older events: scroll down"), "{text}");
+    assert!(text.contains("invoice paid\\e[2J"), "control characters are escaped:\n{text}");
+}
+
+#[test]
+fn cohorts_tab_lists_cohorts() {
+    let m = cohorts_model();
+    snap("cohorts", &m);
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(
+        text.contains("1,234 persons") && text.contains("? persons") && text.contains("cohort #2"),
+        "{text}"
+    );
+}
+
+/// Loading, error and empty states of every history tab, stacked into one snapshot.
+#[test]
+fn history_empty_loading_and_error_states() {
+    let failed = "Loading the timeline failed: PostHog did not answer in time. Press r to retry.";
+    let mut cases: Vec<(&str, Model)> = Vec::new();
+    let mut loading = tab_model(Tab::Timeline);
+    loading.history.timeline = pane(None);
+    loading.history.timeline.loading = true;
+    cases.push(("timeline loading", loading));
+    let mut error = tab_model(Tab::Timeline);
+    error.history.timeline = pane(None);
+    error.history.timeline.error = Some(failed.into());
+    cases.push(("timeline error", error));
+    let mut empty = timeline_model();
+    empty.history.timeline.data.as_mut().unwrap().timeline.points.clear();
+    cases.push(("timeline empty", empty));
+    let mut activity = tab_model(Tab::Activity);
+    activity.history.activity = pane(Some(Feed::default()));
+    cases.push(("activity empty", activity));
+    let mut events = tab_model(Tab::Events);
+    events.history.events = pane(Some(EventsFeed::default()));
+    cases.push(("events empty", events));
+    let mut cohorts = tab_model(Tab::Cohorts);
+    cohorts.history.cohorts = pane(Some(Vec::new()));
+    cases.push(("cohorts empty", cohorts));
+    let mut other = timeline_model();
+    other.history.timeline.uuid = Some("someone-else".into());
+    cases.push(("another person's timeline", other));
+    let mut all = String::new();
+    for (name, m) in &cases {
+        let text = screen_text(&draw(m, 60, 12));
+        all.push_str(&format!("== {name}\n{text}\n"));
+    }
+    for expected in [
+        "Loading timeline…",
+        "✗ Loading the timeline failed",
+        "No property changes in this range — ] widens it",
+        "No activity recorded for this person",
+        "No events in the last 7 days — ] widens the range",
+        "In no cohorts",
+        "Timeline not loaded — r loads it",
+    ] {
+        assert!(all.contains(expected), "{expected}:\n{all}");
+    }
+    assert!(!all.contains("enterprise"), "another person's timeline is not shown:\n{all}");
+    insta::assert_snapshot!("history_states_60x12", all);
+}
+
+#[test]
+fn history_tabs_never_panic_at_any_size() {
+    let mut models = vec![timeline_model(), activity_model(), events_model(), cohorts_model()];
+    let mut zoomed = timeline_model();
+    zoomed.zoomed = true;
+    let mut unfocused = events_model();
+    unfocused.focus = Focus::List;
+    let mut hostile = hostile_model();
+    hostile.tab = Tab::Events;
+    hostile.focus = Focus::Inspector;
+    models.extend([zoomed, unfocused, hostile]);
+    for m in &models {
+        for (w, h) in
+            [(0, 0), (1, 1), (20, 5), (30, 8), (31, 9), (35, 10), (45, 12), (100, 8), (200, 1), (1, 200)]
+        {
+            let t = draw(m, w, h);
+            for cell in t.backend().buffer().content() {
+                assert!(!cell.symbol().chars().any(is_unsafe_char), "{:?} on screen", cell.symbol());
+            }
+        }
+        // A selection past the end (stale) is clamped, not a panic.
+        let mut stale = m.clone();
+        stale.history.timeline.selected = 99;
+        stale.history.activity.selected = 99;
+        stale.history.events.scroll = 99;
+        stale.history.cohorts.selected = 99;
+        draw(&stale, 60, 20);
+    }
+}

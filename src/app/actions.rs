@@ -12,6 +12,8 @@ pub enum Context {
     Inspector,
     /// Overlays: help, messages, value detail.
     Overlay,
+    /// The timeline, activity, events and cohorts tabs.
+    History,
     Welcome,
 }
 
@@ -22,6 +24,7 @@ impl Context {
             Context::List => "Person list",
             Context::Inspector => "Inspector",
             Context::Overlay => "Overlays",
+            Context::History => "Timeline, activity, events, cohorts",
             Context::Welcome => "Welcome",
         }
     }
@@ -63,6 +66,12 @@ pub enum Action {
     DeletePerson,
     DeleteEvents,
     Split,
+    FocusTimeline,
+    FocusActivity,
+    FocusEvents,
+    FocusCohorts,
+    RangeWider,
+    RangeNarrower,
 }
 
 /// One key, as written in help texts.
@@ -139,7 +148,7 @@ pub struct ActionSpec {
 use Context as C;
 use KeySpec as K;
 
-const NAV: &[Context] = &[C::List, C::Inspector, C::Overlay];
+const NAV: &[Context] = &[C::List, C::Inspector, C::Overlay, C::History];
 
 /// Every action hogdex knows, in help order.
 pub static REGISTRY: &[ActionSpec] = &[
@@ -180,7 +189,14 @@ pub static REGISTRY: &[ActionSpec] = &[
     spec(Action::NextPane, &[K::code(KeyCode::Tab)], "next pane", &[C::Global], false),
     spec(Action::PrevPane, &[K::code(KeyCode::BackTab)], "previous pane", &[C::Global], false),
     spec(Action::FocusList, &[K::ch('1')], "person list", &[C::Global], false),
-    spec(Action::FocusInspector, &[K::ch('2')], "inspector", &[C::Global], false),
+    spec(Action::FocusInspector, &[K::ch('2')], "properties", &[C::Global], false),
+    spec(Action::FocusTimeline, &[K::ch('3')], "properties timeline", &[C::Global], false),
+    spec(Action::FocusActivity, &[K::ch('4')], "activity", &[C::Global], false),
+    spec(Action::FocusEvents, &[K::ch('5')], "recent events", &[C::Global], false),
+    spec(Action::FocusCohorts, &[K::ch('6')], "cohorts", &[C::Global], false),
+    spec(Action::RangeWider, &[K::ch(']')], "wider time range", &[C::History], true),
+    spec(Action::RangeNarrower, &[K::ch('[')], "narrower time range", &[C::History], true),
+    spec(Action::Open, &[K::code(KeyCode::Enter)], "show details", &[C::History], true),
     spec(Action::Refresh, &[K::ch('r'), K::ctrl('r')], "refresh / retry", &[C::Global], true),
     spec(Action::Palette, &[K::ch(':')], "command palette", &[C::Global], true),
     spec(Action::Help, &[K::ch('?'), K::code(KeyCode::F(1))], "help", &[C::Global, C::Welcome], true),
@@ -274,7 +290,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for ctx in [Context::List, Context::Inspector, Context::Overlay, Context::Welcome] {
+        for ctx in [Context::List, Context::Inspector, Context::Overlay, Context::Welcome, Context::History] {
             let specs = for_context(ctx, false);
             for (i, a) in specs.iter().enumerate() {
                 for b in &specs[i + 1..] {

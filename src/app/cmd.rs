@@ -10,6 +10,10 @@ pub enum Slot {
     Person,
     Lookup,
     Project,
+    Timeline,
+    Activity,
+    Events,
+    Cohorts,
 }
 
 /// Debounce timers.
@@ -74,6 +78,29 @@ pub enum Cmd {
         id: u64,
         uuid: String,
     },
+    /// The inspected person's properties timeline (falls back to events for scoped keys).
+    LoadTimeline {
+        generation: u64,
+        uuid: String,
+        params: crate::api::TimelineParams,
+    },
+    /// A page of the person's activity (`next`: follow that link instead of page 1).
+    LoadActivity {
+        generation: u64,
+        uuid: String,
+        next: Option<String>,
+    },
+    /// A page of the person's recent events.
+    LoadEvents {
+        generation: u64,
+        query: crate::api::EventsQuery,
+        append: bool,
+    },
+    /// The cohorts the person is in.
+    LoadCohorts {
+        generation: u64,
+        uuid: String,
+    },
     /// Read the local journal (newest entries) for `:journal`.
     LoadJournal,
     /// Start the embedded sandbox and connect to it (welcome screen → demo).
@@ -89,6 +116,10 @@ impl Cmd {
             Cmd::GetPerson { .. } => Some(Slot::Person),
             Cmd::FindPerson { .. } => Some(Slot::Lookup),
             Cmd::LoadProject => Some(Slot::Project),
+            Cmd::LoadTimeline { .. } => Some(Slot::Timeline),
+            Cmd::LoadActivity { .. } => Some(Slot::Activity),
+            Cmd::LoadEvents { .. } => Some(Slot::Events),
+            Cmd::LoadCohorts { .. } => Some(Slot::Cohorts),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@
 pub mod actions;
 mod cmd;
 pub mod dialog;
+pub mod history;
 pub mod input;
 pub mod inspector;
 pub mod layout;

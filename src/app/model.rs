@@ -219,6 +219,10 @@ pub struct Model {
     pub grace: std::time::Duration,
     /// Allow editing PostHog's own `$`-properties (config).
     pub allow_dollar_edits: bool,
+    /// Which tab the right pane shows.
+    pub tab: super::history::Tab,
+    /// Timeline, activity, events and cohorts of the inspected person.
+    pub history: super::history::History,
 }
 
 impl Model {
@@ -254,6 +258,8 @@ impl Model {
             next_id: 0,
             grace: DEFAULT_GRACE,
             allow_dollar_edits: false,
+            tab: Default::default(),
+            history: Default::default(),
         }
     }
 
@@ -264,9 +270,10 @@ impl Model {
         } else if self.screen == Screen::Welcome {
             Context::Welcome
         } else {
-            match self.focus {
-                Focus::List => Context::List,
-                Focus::Inspector => Context::Inspector,
+            match (self.focus, self.tab) {
+                (Focus::List, _) => Context::List,
+                (Focus::Inspector, super::history::Tab::Properties) => Context::Inspector,
+                (Focus::Inspector, _) => Context::History,
             }
         }
     }

@@ -59,6 +59,24 @@ pub enum Msg {
         id: u64,
         result: Result<PersonRecord, ApiError>,
     },
+    TimelineLoaded {
+        generation: u64,
+        result: Result<crate::api::TimelineResult, ApiError>,
+    },
+    ActivityLoaded {
+        generation: u64,
+        append: bool,
+        result: Result<crate::api::ActivityPage, ApiError>,
+    },
+    EventsLoaded {
+        generation: u64,
+        append: bool,
+        result: Result<crate::api::EventsPage, ApiError>,
+    },
+    CohortsLoaded {
+        generation: u64,
+        result: Result<Vec<crate::api::CohortRef>, ApiError>,
+    },
     /// The journal was read: its newest entries (oldest first) and how many lines were skipped.
     JournalLoaded(Result<(Vec<crate::journal::JournalEntry>, usize), String>),
     /// The runtime connected (after start-up or after starting the demo from the welcome screen).

@@ -243,6 +243,60 @@ impl Executor {
             }
             Cmd::Write { id, write, before } => self.write(id, write, before),
             Cmd::Copy { text, what } => self.copy(text, what),
+            Cmd::LoadTimeline { generation, uuid, params } => {
+                let client = self.client.clone();
+                self.request(Slot::Timeline, async move {
+                    let op = "Loading the properties timeline";
+                    let result = match (client, PersonId::parse(&uuid)) {
+                        (Some(c), Some(id)) => c.timeline(id, &params).await,
+                        (None, _) => Err(not_connected(op)),
+                        (Some(_), None) => {
+                            Err(ApiError::new(op, ErrorKind::Refused { reason: "not a person id".into() }))
+                        }
+                    };
+                    Msg::TimelineLoaded { generation, result }
+                });
+            }
+            Cmd::LoadActivity { generation, uuid, next } => {
+                let client = self.client.clone();
+                let append = next.is_some();
+                self.request(Slot::Activity, async move {
+                    let op = "Loading the person's activity";
+                    let result = match (client, PersonId::parse(&uuid), next) {
+                        (Some(c), _, Some(link)) => c.activity_next(&link).await,
+                        (Some(c), Some(id), None) => c.person_activity(id, None, Some(20)).await,
+                        (None, ..) => Err(not_connected(op)),
+                        (Some(_), None, None) => {
+                            Err(ApiError::new(op, ErrorKind::Refused { reason: "not a person id".into() }))
+                        }
+                    };
+                    Msg::ActivityLoaded { generation, append, result }
+                });
+            }
+            Cmd::LoadEvents { generation, query, append } => {
+                let client = self.client.clone();
+                self.request(Slot::Events, async move {
+                    let result = match client {
+                        Some(c) => c.events_query(&query).await,
+                        None => Err(not_connected("Loading the person's events")),
+                    };
+                    Msg::EventsLoaded { generation, append, result }
+                });
+            }
+            Cmd::LoadCohorts { generation, uuid } => {
+                let client = self.client.clone();
+                self.request(Slot::Cohorts, async move {
+                    let op = "Loading the person's cohorts";
+                    let result = match (client, PersonId::parse(&uuid)) {
+                        (Some(c), Some(id)) => c.person_cohorts(id).await,
+                        (None, _) => Err(not_connected(op)),
+                        (Some(_), None) => {
+                            Err(ApiError::new(op, ErrorKind::Refused { reason: "not a person id".into() }))
+                        }
+                    };
+                    Msg::CohortsLoaded { generation, result }
+                });
+            }
             Cmd::LoadJournal => {
                 let journal = self.journal.clone();
                 let tx = self.tx.clone();

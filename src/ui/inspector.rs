@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use serde_json::Value;
 
 /// Width of the type tag column ("string", "object").
@@ -24,15 +24,13 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
     let (m, t) = (ui.model, ui.theme);
     let st = &m.inspector;
     let focused = m.focus == Focus::Inspector;
-    let mut title = vec![Span::styled(" Person ", t.title)];
+    let mut status = Vec::new();
     if st.loading {
-        title.push(Span::styled("(loading…) ", t.muted));
+        status.push(Span::styled("(loading…) ", t.muted));
     } else if let Some(err) = &st.error {
-        title.push(Span::styled(format!("✗ {} ", fit(err, 200)), t.error));
+        status.push(Span::styled(format!("✗ {} ", fit(err, 200)), t.error));
     }
-    let block = Block::bordered()
-        .border_style(if focused { t.border_focused } else { t.border })
-        .title(Line::from(title));
+    let block = super::history::pane_block(ui, area.width, status);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {

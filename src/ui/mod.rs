@@ -5,6 +5,7 @@
 mod dialogs;
 mod field;
 mod hints;
+mod history;
 mod inspector;
 mod journal;
 mod list;
@@ -16,6 +17,7 @@ mod welcome;
 pub use theme::Theme;
 
 use crate::app::actions::Context;
+use crate::app::history::Tab;
 use crate::app::{Focus, Model, Screen, layout};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -56,7 +58,10 @@ pub fn view_with(model: &Model, frame: &mut Frame, theme: &Theme) {
                 list::render(frame, &ui, ui.clip(area));
             }
             if let Some(area) = areas.inspector {
-                inspector::render(frame, &ui, ui.clip(area));
+                match model.tab {
+                    Tab::Properties => inspector::render(frame, &ui, ui.clip(area)),
+                    _ => history::render(frame, &ui, ui.clip(area)),
+                }
             }
         }
     }
@@ -90,7 +95,8 @@ impl Ui<'_> {
         match (self.model.screen, self.model.focus) {
             (Screen::Welcome, _) => Context::Welcome,
             (Screen::Main, Focus::List) => Context::List,
-            (Screen::Main, Focus::Inspector) => Context::Inspector,
+            (Screen::Main, Focus::Inspector) if self.model.tab == Tab::Properties => Context::Inspector,
+            (Screen::Main, Focus::Inspector) => Context::History,
         }
     }
 }

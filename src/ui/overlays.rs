@@ -76,7 +76,14 @@ pub fn help_lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
         crate::app::actions::for_context(current, m.read_only),
     );
     let welcome = m.screen == crate::app::Screen::Welcome;
-    let others = [Context::Global, Context::List, Context::Inspector, Context::Overlay, Context::Welcome];
+    let others = [
+        Context::Global,
+        Context::List,
+        Context::Inspector,
+        Context::History,
+        Context::Overlay,
+        Context::Welcome,
+    ];
     // The welcome screen's keys only matter there.
     for ctx in others.into_iter().filter(|c| welcome || *c != Context::Welcome) {
         let specs =

@@ -2,10 +2,13 @@
 //! `model.now`). Returns the effects to run as `Cmd`s.
 mod dialogs;
 mod fields;
+mod history;
 mod inspect;
 mod list;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_history;
 #[cfg(test)]
 mod tests_writes;
 mod writes;
@@ -57,7 +60,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::TimerFired { timer: Timer::Prefetch, generation } => {
             // The selection settled: fetch the record, refreshing a cached one in the background.
             if generation == model.inspector.prefetch_generation && !model.inspector.loading {
-                inspect::fetch_inspected(model, true)
+                let mut cmds = inspect::fetch_inspected(model, true);
+                cmds.extend(history::ensure_loaded(model));
+                cmds
             } else {
                 Vec::new()
             }
@@ -87,6 +92,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::Checked { id, result } => writes::checked(model, id, result),
         Msg::TimerFired { timer: Timer::Grace(id), .. } => writes::grace_over(model, id),
         Msg::TimerFired { timer: Timer::Confirm(id), .. } => writes::check_due(model, id),
+        Msg::TimelineLoaded { generation, result } => history::timeline_loaded(model, generation, result),
+        Msg::ActivityLoaded { generation, append, result } => {
+            history::activity_loaded(model, generation, append, result)
+        }
+        Msg::EventsLoaded { generation, append, result } => {
+            history::events_loaded(model, generation, append, result)
+        }
+        Msg::CohortsLoaded { generation, result } => history::cohorts_loaded(model, generation, result),
         Msg::JournalLoaded(Ok((mut entries, skipped))) => {
             entries.reverse(); // newest first
             if entries.is_empty() {
@@ -169,19 +182,16 @@ pub(crate) fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             Vec::new()
         }
         Action::Refresh => refresh(model),
-        Action::NextPane | Action::PrevPane => {
-            let to = if model.focus == Focus::List { Focus::Inspector } else { Focus::List };
-            focus(model, to);
-            Vec::new()
-        }
+        Action::NextPane | Action::PrevPane => cycle_panes(model, action == Action::NextPane),
         Action::FocusList => {
             focus(model, Focus::List);
             Vec::new()
         }
-        Action::FocusInspector => {
-            focus(model, Focus::Inspector);
-            Vec::new()
-        }
+        Action::FocusInspector => history::switch(model, crate::app::history::Tab::Properties),
+        Action::FocusTimeline => history::switch(model, crate::app::history::Tab::Timeline),
+        Action::FocusActivity => history::switch(model, crate::app::history::Tab::Activity),
+        Action::FocusEvents => history::switch(model, crate::app::history::Tab::Events),
+        Action::FocusCohorts => history::switch(model, crate::app::history::Tab::Cohorts),
         Action::Back => back(model),
         Action::Undo => writes::undo(model),
         Action::DeletePerson => dialogs::delete_persons(model, model.focus == Focus::Inspector),
@@ -196,10 +206,34 @@ pub(crate) fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
             model.push_message(Level::Info, "Starting the demo sandbox…");
             vec![Cmd::StartDemo]
         }
-        _ => match model.focus {
-            Focus::List => list::action(model, action),
-            Focus::Inspector => inspect::action(model, action),
+        _ => match (model.focus, model.tab) {
+            (Focus::List, _) => list::action(model, action),
+            (Focus::Inspector, crate::app::history::Tab::Properties) => inspect::action(model, action),
+            (Focus::Inspector, _) => history::action(model, action),
         },
+    }
+}
+
+/// Tab / shift-Tab: person list → properties → timeline → activity → events → cohorts → list.
+fn cycle_panes(model: &mut Model, forward: bool) -> Vec<Cmd> {
+    use crate::app::history::Tab;
+    let order = [
+        None,
+        Some(Tab::Properties),
+        Some(Tab::Timeline),
+        Some(Tab::Activity),
+        Some(Tab::Events),
+        Some(Tab::Cohorts),
+    ];
+    let now = if model.focus == Focus::List { None } else { Some(model.tab) };
+    let i = order.iter().position(|t| *t == now).unwrap_or(0);
+    let n = order.len();
+    match order[if forward { (i + 1) % n } else { (i + n - 1) % n }] {
+        None => {
+            focus(model, Focus::List);
+            Vec::new()
+        }
+        Some(tab) => history::switch(model, tab),
     }
 }
 
@@ -305,6 +339,11 @@ fn refresh(model: &mut Model) -> Vec<Cmd> {
     model.search.input.set(&applied);
     cmds.extend(list::run_search(model));
     cmds.extend(inspect::fetch_inspected(model, true));
+    model.history.timeline.uuid = None;
+    model.history.activity.uuid = None;
+    model.history.events.uuid = None;
+    model.history.cohorts.uuid = None;
+    cmds.extend(history::ensure_loaded(model));
     cmds
 }
 

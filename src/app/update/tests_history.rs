@@ -1,0 +1,162 @@
+//! `update` for the history tabs: they load for the inspected person when shown, stale answers
+//! are dropped, events and activity page, the range reloads, Enter shows details.
+use crate::api::{
+    ActivityPage, EventsPage, PersonEvent, PropertiesTimeline, TimelinePoint, TimelineResult, TimelineSource,
+};
+use crate::app::history::{RANGES, Tab};
+use crate::app::model::{Connection, Focus, Model, Overlay};
+use crate::app::{Cmd, Msg, init, update};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+fn person(i: usize) -> crate::api::PersonListItem {
+    let uuid = format!("0190f0c2-0000-7000-8000-{i:012}");
+    serde_json::from_value(json!({"id": uuid, "uuid": uuid, "distinct_ids": [format!("d{i}")],
+        "properties": {"email": format!("p{i}@x.io"), "plan": "pro", "$browser": "Firefox"}}))
+    .unwrap()
+}
+
+fn press(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ready() -> Model {
+    let conn = Connection { host: "h".into(), project: "1".into(), profile: None, demo: true };
+    let mut m = Model::new(chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(20_000), Some(conn), false);
+    m.width = 120;
+    m.height = 40;
+    let cmds = init(&mut m);
+    let generation = cmds
+        .iter()
+        .find_map(|c| if let Cmd::ListPersons { generation, .. } = c { Some(*generation) } else { None })
+        .unwrap();
+    let page = crate::api::Page {
+        results: (0..5).map(person).collect(),
+        next: None,
+        previous: None,
+        count: Some(5),
+    };
+    update(&mut m, Msg::PersonsLoaded { generation, append: false, result: Ok(page) });
+    m
+}
+
+fn timeline(points: usize) -> TimelineResult {
+    TimelineResult {
+        source: TimelineSource::Endpoint,
+        timeline: PropertiesTimeline {
+            points: (0..points)
+                .map(|i| TimelinePoint {
+                    timestamp: format!("2026-11-2{i}T10:00:00Z"),
+                    properties: json!({"plan": format!("p{i}")}).as_object().unwrap().clone(),
+                    relevant_event_count: 1,
+                })
+                .collect(),
+            crucial_property_keys: vec!["plan".into()],
+            ..Default::default()
+        },
+        truncated: false,
+        fallback_reason: None,
+    }
+}
+
+#[test]
+fn the_timeline_loads_for_the_inspected_person_watching_their_own_keys() {
+    let mut m = ready();
+    let cmds = press(&mut m, KeyCode::Char('3'));
+    assert_eq!((m.tab, m.focus), (Tab::Timeline, Focus::Inspector));
+    let [Cmd::LoadTimeline { generation, uuid, params }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    assert_eq!(uuid, person(0).uuid());
+    let keys: Vec<&str> = params.properties.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys, ["email", "plan"], "crucial keys: the person's own non-$ properties");
+    assert!(press(&mut m, KeyCode::Char('3')).is_empty(), "not loaded twice");
+    update(&mut m, Msg::TimelineLoaded { generation: *generation - 1, result: Ok(timeline(9)) });
+    assert!(m.history.timeline.data.is_none(), "a stale answer is dropped");
+    update(&mut m, Msg::TimelineLoaded { generation: *generation, result: Ok(timeline(3)) });
+    assert_eq!(m.history.timeline.selected, 2, "starts at the newest point");
+    press(&mut m, KeyCode::Char('k'));
+    assert_eq!(m.history.timeline.selected, 1);
+    // ] widens the range and reloads.
+    let cmds = press(&mut m, KeyCode::Char(']'));
+    assert_eq!(m.history.range, 1);
+    let [Cmd::LoadTimeline { params, .. }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    assert!(params.date_from.is_some());
+    assert_eq!(RANGES[m.history.range].0, "30 days");
+}
+
+#[test]
+fn events_page_older_and_enter_shows_an_event() {
+    let mut m = ready();
+    let cmds = press(&mut m, KeyCode::Char('5'));
+    let [Cmd::LoadEvents { generation, query, append: false }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    assert_eq!(query.after.as_deref(), Some("-7d"), "7 days, not PostHog's 24 hours");
+    let events: Vec<PersonEvent> = (0..30)
+        .map(|i| PersonEvent {
+            uuid: format!("e{i}"),
+            event: "$pageview".into(),
+            timestamp: "2026-11-27T10:00:00Z".into(),
+            ..Default::default()
+        })
+        .collect();
+    update(
+        &mut m,
+        Msg::EventsLoaded {
+            generation: *generation,
+            append: false,
+            result: Ok(EventsPage { events, has_more: true }),
+        },
+    );
+    let mut older = Vec::new();
+    for _ in 0..25 {
+        older.extend(press(&mut m, KeyCode::Char('j')));
+    }
+    let loads: Vec<_> = older.iter().filter(|c| matches!(c, Cmd::LoadEvents { append: true, .. })).collect();
+    assert_eq!(loads.len(), 1, "one 'load older' near the end");
+    let Cmd::LoadEvents { query, .. } = loads[0] else { unreachable!() };
+    assert_eq!(query.offset, Some(30));
+    press(&mut m, KeyCode::Enter);
+    assert!(matches!(&m.overlay, Some(Overlay::Detail { title, .. }) if title.starts_with("$pageview")));
+}
+
+#[test]
+fn activity_and_cohorts_load_and_follow_the_selection() {
+    let mut m = ready();
+    let cmds = press(&mut m, KeyCode::Char('4'));
+    let [Cmd::LoadActivity { generation, next: None, .. }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    let page: ActivityPage = serde_json::from_value(
+        json!({"results": [{"activity": "updated", "user": {"email": "a@b"}}], "next": null}),
+    )
+    .unwrap();
+    update(&mut m, Msg::ActivityLoaded { generation: *generation, append: false, result: Ok(page) });
+    assert_eq!(m.history.len(Tab::Activity), 1);
+    // Tab cycles to events, cohorts, then back to the list.
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(m.tab, Tab::Events);
+    let cmds = press(&mut m, KeyCode::Tab);
+    assert_eq!(m.tab, Tab::Cohorts);
+    assert!(matches!(cmds.as_slice(), [Cmd::LoadCohorts { .. }]));
+    press(&mut m, KeyCode::Tab);
+    assert_eq!(m.focus, Focus::List);
+    // Moving in the list refreshes the visible tab for the new person once the selection settles.
+    let cmds = press(&mut m, KeyCode::Char('j'));
+    let Some(Cmd::Debounce { timer, generation, .. }) =
+        cmds.iter().find(|c| matches!(c, Cmd::Debounce { .. }))
+    else {
+        panic!()
+    };
+    let settled = update(&mut m, Msg::TimerFired { timer: *timer, generation: *generation });
+    assert!(
+        settled.iter().any(|c| matches!(c, Cmd::LoadCohorts { uuid, .. } if uuid == person(1).uuid())),
+        "{settled:?}"
+    );
+}
+
+#[test]
+fn enter_on_a_timeline_point_shows_its_whole_diff() {
+    let mut m = ready();
+    let cmds = press(&mut m, KeyCode::Char('3'));
+    let [Cmd::LoadTimeline { generation, .. }] = cmds.as_slice() else { panic!() };
+    update(&mut m, Msg::TimelineLoaded { generation: *generation, result: Ok(timeline(2)) });
+    press(&mut m, KeyCode::Enter);
+    let Some(Overlay::Detail { text, .. }) = &m.overlay else { panic!("a detail view") };
+    assert!(text.contains("~ plan: \"p0\" → \"p1\""), "{text}");
+}
