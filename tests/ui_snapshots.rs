@@ -1331,3 +1331,262 @@ fn history_tabs_never_panic_at_any_size() {
         draw(&stale, 60, 20);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Insight forms and persons, the project-wide activity, export progress.
+
+use hogdex::api::FunnelParams;
+use hogdex::app::insight::{InsightForm, InsightKind, InsightRequest};
+use hogdex::app::{Export, ExportFormat};
+
+/// The funnel form with the step field focused, its text edited, and the reason it cannot run.
+fn funnel_form_model() -> Model {
+    let mut f = InsightForm::new(InsightKind::Funnel, now().date_naive());
+    f.fields[1].input.set("7");
+    f.focus = 1;
+    f.error = f.request().err();
+    assert_eq!(f.error.as_deref(), Some("the step must be between 1 and 3"));
+    with_dialog(Dialog::Insight(f))
+}
+
+#[test]
+fn funnel_form_shows_fields_hints_error_and_cursor() {
+    let m = funnel_form_model();
+    snap("funnel_form", &m);
+    let mut t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    for expected in [
+        "Funnel persons",
+        "steps:",
+        "[$pageview,signed_up,purchase",
+        "event names, in order, comma-separated",
+        "the step number (1 = first)",
+        "dropped off:",
+        "✗ the step must be between 1 and 3",
+        "[ Run ]  [ Cancel ]",
+        "Tab next field · Enter run · Esc cancel",
+    ] {
+        assert!(text.contains(expected), "{expected}:\n{text}");
+    }
+    // The cursor is after the "7" in the focused step field.
+    let (x, y) = locate(&t, "[7");
+    assert_eq!(t.get_cursor_position().unwrap(), (x + 2, y).into());
+    assert_eq!(norm(style_of(&t, "▶ step:")), norm(Theme::default().accent));
+
+    // Focus on Run highlights it; on Cancel, Enter cancels.
+    let mut run = m.clone();
+    let Some(Dialog::Insight(f)) = &mut run.dialog else { unreachable!() };
+    f.focus = f.fields.len();
+    t = draw(&run, 120, 40);
+    assert_eq!(norm(style_of(&t, "[ Run ]")), norm(Theme::default().selection));
+    let mut cancel = run.clone();
+    let Some(Dialog::Insight(f)) = &mut cancel.dialog else { unreachable!() };
+    f.focus = f.fields.len() + 1;
+    t = draw(&cancel, 120, 40);
+    assert_eq!(norm(style_of(&t, "[ Cancel ]")), norm(Theme::default().selection));
+    assert!(screen_text(&t).contains("Enter cancel"), "{}", screen_text(&t));
+}
+
+/// The list after a funnel: its persons under a breadcrumb that says where they came from.
+fn funnel_list_model() -> Model {
+    let mut m = list_model();
+    let request = InsightRequest::Funnel(FunnelParams {
+        steps: vec!["$pageview".into(), "signed_up".into()],
+        step: 2,
+        ..Default::default()
+    });
+    m.list.source = request.breadcrumb();
+    m.list.insight = Some(request);
+    m.list.total = None;
+    m.list.items.truncate(4);
+    m
+}
+
+#[test]
+fn funnel_persons_list_shows_the_breadcrumb() {
+    let m = funnel_list_model();
+    snap("funnel_list", &m);
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains("funnel $pageview → signed_up · converted at step 2"), "{text}");
+    assert!(text.contains("Esc back to search"), "{text}");
+    let mut empty = m.clone();
+    empty.list.items.clear();
+    empty.list.next = None;
+    let text = screen_text(&draw(&empty, 120, 40));
+    assert!(text.contains("No persons in this insight · Esc back to search"), "{text}");
+    // A search list has no such hint.
+    assert!(!screen_text(&draw(&list_model(), 120, 40)).contains("Esc back to search"));
+}
+
+/// Project-wide activity: entries of several persons, the second selected with its changes.
+fn project_activity_model() -> Model {
+    let mut m = list_model();
+    let entry = |user, activity: &str, at: &str, item: &str, detail| ActivityEntry {
+        user,
+        activity: activity.into(),
+        item_id: Some(item.into()),
+        created_at: Some(at.into()),
+        detail,
+        ..Default::default()
+    };
+    let named =
+        |name: &str, changes| Some(ActivityDetail { name: Some(name.into()), changes, ..Default::default() });
+    let items = vec![
+        entry(
+            user(Some("support@acme.io"), None),
+            "deleted",
+            "2026-11-28T11:30:00Z",
+            "77",
+            named("0190f0c2-0000-7000-8000-000000000009", None),
+        ),
+        entry(
+            user(None, Some("Bo")),
+            "updated",
+            "2026-11-28T10:00:00Z",
+            "4242",
+            named(
+                "0190f0c2-0000-7000-8000-000000000003",
+                Some(vec![
+                    change(Some("plan"), Some(json!("pro")), Some(json!("enterprise"))),
+                    change(Some("seats"), Some(json!(5)), Some(json!(12))),
+                ]),
+            ),
+        ),
+        entry(None, "split_person", "2026-11-25T12:00:00Z", "4243", None),
+        entry(
+            user(Some("ops@acme.io"), None),
+            "people_merged_into",
+            "2026-10-01T00:00:00Z",
+            "4244",
+            named("0190f0c2-0000-7000-8000-000000000001", None),
+        ),
+    ];
+    m.project_activity = Pane {
+        data: Some(Feed { items, next: Some("https://eu.posthog.com/next".into()) }),
+        ..Default::default()
+    };
+    m.project_activity.selected = 1;
+    m.overlay = Some(Overlay::Activity);
+    m
+}
+
+#[test]
+fn project_activity_overlay_lists_every_person() {
+    let m = project_activity_model();
+    snap("project_activity", &m);
+    let t = draw(&m, 120, 40);
+    let text = screen_text(&t);
+    for expected in [
+        "Activity · all persons",
+        "4+ entries",
+        "when",
+        "person",
+        "30m ago",
+        "support@acme.io",
+        "0190f0c2-0000-7000-8000-000000000003",
+        "plan: pro → enterprise",
+        "seats: 5 → 12",
+        "4243",
+        "j/k move · Enter open the person · Esc close",
+    ] {
+        assert!(text.contains(expected), "{expected}:\n{text}");
+    }
+    assert_eq!(norm(style_of(&t, "▶ 2h ago")), norm(Theme::default().selection));
+    // The changes sit right under the selected entry.
+    assert_eq!(locate(&t, "plan: pro").1, locate(&t, "▶ 2h ago").1 + 1);
+}
+
+#[test]
+fn project_activity_scrolls_to_the_selection_and_shows_its_states() {
+    let mut long = project_activity_model();
+    let feed = long.project_activity.data.as_mut().unwrap();
+    let first = feed.items[0].clone();
+    for i in 0..60 {
+        let mut e = first.clone();
+        e.item_id = Some(format!("{}", 1000 + i));
+        e.detail = None;
+        feed.items.push(e);
+    }
+    let last = feed.items.len() - 1;
+    feed.items[last].item_id = Some("the-last-one".into());
+    long.project_activity.selected = last;
+    long.project_activity.loading = true;
+    let text = screen_text(&draw(&long, 60, 20));
+    assert!(text.contains("the-last-one"), "the selection is scrolled into view:\n{text}");
+
+    let mut cases: Vec<(&str, Model)> = Vec::new();
+    let mut loading = project_activity_model();
+    loading.project_activity = Pane { loading: true, ..Default::default() };
+    cases.push(("loading", loading));
+    let mut failed = project_activity_model();
+    failed.project_activity = Pane {
+        error: Some("Loading activity failed: PostHog did not answer in time. Press r to retry.".into()),
+        ..Default::default()
+    };
+    cases.push(("error", failed));
+    let mut empty = project_activity_model();
+    empty.project_activity = Pane { data: Some(Feed::default()), ..Default::default() };
+    cases.push(("empty", empty));
+    let mut more_failed = project_activity_model();
+    more_failed.project_activity.error = Some("Loading more activity failed".into());
+    cases.push(("more failed", more_failed));
+    let mut all = String::new();
+    for (name, m) in &cases {
+        all.push_str(&format!("== {name}\n{}\n", screen_text(&draw(m, 60, 14))));
+    }
+    for expected in [
+        "Loading activity…",
+        "✗ Loading activity failed: PostHog did not answer",
+        "No activity recorded in this project",
+        "✗ Loading more activity failed",
+    ] {
+        assert!(all.contains(expected), "{expected}:\n{all}");
+    }
+    insta::assert_snapshot!("project_activity_states_60x14", all);
+}
+
+#[test]
+fn status_bar_shows_export_progress() {
+    let mut m = list_model();
+    m.export = Some(Export {
+        path: "/tmp/persons.csv".into(),
+        format: ExportFormat::Csv,
+        done: 300,
+        total: Some(5000),
+    });
+    snap("export_progress", &m);
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains("exporting ▕░░░░░░░░▏ 300/5,000"), "{text}");
+    let mut half = m.clone();
+    half.export.as_mut().unwrap().done = 2500;
+    assert!(screen_text(&draw(&half, 120, 40)).contains("exporting ▕████░░░░▏ 2,500/5,000"));
+    let mut unknown = m.clone();
+    unknown.export.as_mut().unwrap().total = None;
+    let text = screen_text(&draw(&unknown, 120, 40));
+    assert!(text.contains("exporting 300…"), "{text}");
+}
+
+#[test]
+fn insight_form_and_activity_overlay_never_panic() {
+    let mut kinds: Vec<Model> = [InsightKind::Funnel, InsightKind::Correlation, InsightKind::Lifecycle]
+        .into_iter()
+        .map(|k| {
+            let mut f = InsightForm::new(k, now().date_naive());
+            f.error = Some("x".repeat(300));
+            with_dialog(Dialog::Insight(f))
+        })
+        .collect();
+    kinds.extend([funnel_form_model(), project_activity_model(), funnel_list_model()]);
+    let mut stale = project_activity_model();
+    stale.project_activity.selected = 99;
+    stale.project_activity.scroll = 99;
+    kinds.push(stale);
+    for m in &kinds {
+        for (w, h) in [(0, 0), (1, 1), (20, 5), (30, 8), (31, 9), (45, 12), (200, 1), (1, 200)] {
+            let t = draw(m, w, h);
+            for cell in t.backend().buffer().content() {
+                assert!(!cell.symbol().chars().any(is_unsafe_char), "{:?} on screen", cell.symbol());
+            }
+        }
+    }
+}

@@ -194,6 +194,13 @@ pub static REGISTRY: &[ActionSpec] = &[
     spec(Action::FocusActivity, &[K::ch('4')], "activity", &[C::Global], false),
     spec(Action::FocusEvents, &[K::ch('5')], "recent events", &[C::Global], false),
     spec(Action::FocusCohorts, &[K::ch('6')], "cohorts", &[C::Global], false),
+    spec(
+        Action::Open,
+        &[K::code(KeyCode::Enter)],
+        "open the entry's person (:activity)",
+        &[C::Overlay],
+        false,
+    ),
     spec(Action::RangeWider, &[K::ch(']')], "wider time range", &[C::History], true),
     spec(Action::RangeNarrower, &[K::ch('[')], "narrower time range", &[C::History], true),
     spec(Action::Open, &[K::code(KeyCode::Enter)], "show details", &[C::History], true),

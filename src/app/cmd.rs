@@ -7,6 +7,7 @@ use std::time::Duration;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Slot {
     List,
+    ProjectActivity,
     Person,
     Lookup,
     Project,
@@ -101,6 +102,27 @@ pub enum Cmd {
         generation: u64,
         uuid: String,
     },
+    /// Insight persons for the list (replaces it).
+    LoadInsight {
+        generation: u64,
+        request: crate::app::insight::InsightRequest,
+    },
+    /// Follow an insight (actors) `next` link (appends to the list).
+    InsightNext {
+        generation: u64,
+        next: String,
+    },
+    /// A page of every person's activity (`next`: that link instead of page 1).
+    LoadProjectActivity {
+        generation: u64,
+        next: Option<String>,
+    },
+    /// Write the current search's persons to a file (CSV via PostHog's export, or JSON).
+    Export {
+        format: crate::app::model::ExportFormat,
+        path: std::path::PathBuf,
+        params: ListParams,
+    },
     /// Read the local journal (newest entries) for `:journal`.
     LoadJournal,
     /// Start the embedded sandbox and connect to it (welcome screen → demo).
@@ -117,6 +139,8 @@ impl Cmd {
             Cmd::FindPerson { .. } => Some(Slot::Lookup),
             Cmd::LoadProject => Some(Slot::Project),
             Cmd::LoadTimeline { .. } => Some(Slot::Timeline),
+            Cmd::LoadInsight { .. } | Cmd::InsightNext { .. } => Some(Slot::List),
+            Cmd::LoadProjectActivity { .. } => Some(Slot::ProjectActivity),
             Cmd::LoadActivity { .. } => Some(Slot::Activity),
             Cmd::LoadEvents { .. } => Some(Slot::Events),
             Cmd::LoadCohorts { .. } => Some(Slot::Cohorts),

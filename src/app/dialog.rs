@@ -329,6 +329,8 @@ pub enum Dialog {
     Delete(DeleteDialog),
     Split(SplitDialog),
     Confirm(ConfirmDialog),
+    /// `:funnel`, `:correlation`, `:lifecycle`.
+    Insight(super::insight::InsightForm),
 }
 
 #[cfg(test)]

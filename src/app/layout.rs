@@ -95,6 +95,7 @@ pub fn overlay_max_scroll(model: &Model) -> usize {
         // Every action and command, plus headings and blank lines between sections.
         Some(Overlay::Help { .. }) => super::actions::REGISTRY.len() + super::palette::COMMANDS.len() + 16,
         Some(Overlay::Journal { entries, .. }) => entries.len(),
+        Some(Overlay::Activity) => model.project_activity.data.as_ref().map_or(0, |f| f.items.len()),
         None => 0,
     };
     lines.saturating_sub(h)

@@ -6,6 +6,7 @@ mod cmd;
 pub mod dialog;
 pub mod history;
 pub mod input;
+pub mod insight;
 pub mod inspector;
 pub mod layout;
 mod model;

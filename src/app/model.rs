@@ -120,6 +120,8 @@ pub enum Overlay {
         text: String,
         scroll: usize,
     },
+    /// `:activity`: every person's activity (deleted persons too); Enter opens the person.
+    Activity,
     /// `:journal`: the writes hogdex sent, newest first; `u` restores a previous value.
     Journal {
         entries: Vec<crate::journal::JournalEntry>,
@@ -157,6 +159,9 @@ pub struct ListState {
     pub generation: u64,
     /// Where the list came from, e.g. "search: ali" (breadcrumb).
     pub source: String,
+    /// The list holds insight persons (funnel, correlation, lifecycle): `next` is an actors link,
+    /// and Esc goes back to the search.
+    pub insight: Option<super::insight::InsightRequest>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -223,6 +228,24 @@ pub struct Model {
     pub tab: super::history::Tab,
     /// Timeline, activity, events and cohorts of the inspected person.
     pub history: super::history::History,
+    /// `:activity` (project-wide).
+    pub project_activity: super::history::Pane<super::history::Feed<crate::api::ActivityEntry>>,
+    /// A running `:export`: the file and how many persons are written so far (of the total).
+    pub export: Option<Export>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Export {
+    pub path: std::path::PathBuf,
+    pub format: ExportFormat,
+    pub done: usize,
+    pub total: Option<u64>,
 }
 
 impl Model {
@@ -260,6 +283,8 @@ impl Model {
             allow_dollar_edits: false,
             tab: Default::default(),
             history: Default::default(),
+            project_activity: Default::default(),
+            export: None,
         }
     }
 
@@ -356,6 +381,7 @@ impl Model {
             || !self.scheduled.is_empty()
             || !self.in_flight.is_empty()
             || self.checks.iter().any(|c| c.state == CheckState::Pending)
+            || self.export.is_some()
     }
 
     /// The state of a re-checked property of a person, for the inspector's tag.

@@ -77,6 +77,23 @@ pub enum Msg {
         generation: u64,
         result: Result<Vec<crate::api::CohortRef>, ApiError>,
     },
+    InsightLoaded {
+        generation: u64,
+        append: bool,
+        result: Result<crate::api::ActorsPage, ApiError>,
+    },
+    ProjectActivityLoaded {
+        generation: u64,
+        append: bool,
+        result: Result<crate::api::ActivityPage, ApiError>,
+    },
+    /// Persons written to the export file so far (of the total when known).
+    ExportProgress {
+        done: usize,
+        total: Option<u64>,
+    },
+    /// The export finished: the file and how many persons it holds, or why it failed.
+    ExportDone(Result<(std::path::PathBuf, usize), String>),
     /// The journal was read: its newest entries (oldest first) and how many lines were skipped.
     JournalLoaded(Result<(Vec<crate::journal::JournalEntry>, usize), String>),
     /// The runtime connected (after start-up or after starting the demo from the welcome screen).

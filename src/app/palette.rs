@@ -40,6 +40,9 @@ pub enum PaletteCommand {
     Person(String),
     ResetDistinctId(String),
     Journal,
+    Activity,
+    Insight(super::insight::InsightKind),
+    Export(super::model::ExportFormat, String),
     Messages,
     Refresh,
     Help,
@@ -55,6 +58,22 @@ pub fn parse(input: &str) -> Result<PaletteCommand, String> {
         "messages" | "msgs" => Ok(PaletteCommand::Messages),
         "refresh" => Ok(PaletteCommand::Refresh),
         "journal" => Ok(PaletteCommand::Journal),
+        "activity" => Ok(PaletteCommand::Activity),
+        "funnel" => Ok(PaletteCommand::Insight(super::insight::InsightKind::Funnel)),
+        "correlation" => Ok(PaletteCommand::Insight(super::insight::InsightKind::Correlation)),
+        "lifecycle" => Ok(PaletteCommand::Insight(super::insight::InsightKind::Lifecycle)),
+        "export" => {
+            let (fmt, file) = rest.split_once(char::is_whitespace).map_or((rest, ""), |(a, b)| (a, b.trim()));
+            let format = match fmt {
+                "csv" => super::model::ExportFormat::Csv,
+                "json" => super::model::ExportFormat::Json,
+                _ => return Err(":export needs a format and a file: :export csv persons.csv".into()),
+            };
+            if file.is_empty() {
+                return Err(format!(":export {fmt} needs a file name"));
+            }
+            Ok(PaletteCommand::Export(format, file.to_string()))
+        }
         "help" => Ok(PaletteCommand::Help),
         "person" if rest.is_empty() => Err(":person needs a distinct id or UUID".into()),
         "person" => Ok(PaletteCommand::Person(rest.to_string())),

@@ -6,6 +6,7 @@ use super::clipboard::{self, Clipboard};
 use crate::api::{
     ApiError, ApiKey, Client, ClientOptions, ErrorKind, PersonId, PersonListItem, ProjectRef, resolve_host,
 };
+use crate::app::insight::InsightRequest;
 use crate::app::{self, Cmd, Msg, Slot, Timer};
 use crate::journal::Journal;
 use crate::sandbox::{self, SandboxConfig, SandboxHandle};
@@ -297,6 +298,54 @@ impl Executor {
                     Msg::CohortsLoaded { generation, result }
                 });
             }
+            Cmd::LoadInsight { generation, request } => {
+                let client = self.client.clone();
+                self.request(Slot::List, async move {
+                    let result = match client {
+                        None => Err(not_connected("Loading insight persons")),
+                        Some(c) => match &request {
+                            InsightRequest::Funnel(p) => c.persons_funnel(p).await,
+                            InsightRequest::Correlation(p) => c.persons_funnel_correlation(p).await,
+                            InsightRequest::Lifecycle(p) => c.persons_lifecycle(p).await,
+                        },
+                    };
+                    Msg::InsightLoaded { generation, append: false, result }
+                });
+            }
+            Cmd::InsightNext { generation, next } => {
+                let client = self.client.clone();
+                self.request(Slot::List, async move {
+                    let result = match client {
+                        Some(c) => c.actors_next(&next).await,
+                        None => Err(not_connected("Loading more insight persons")),
+                    };
+                    Msg::InsightLoaded { generation, append: true, result }
+                });
+            }
+            Cmd::LoadProjectActivity { generation, next } => {
+                let client = self.client.clone();
+                let append = next.is_some();
+                self.request(Slot::ProjectActivity, async move {
+                    let result = match (client, next) {
+                        (Some(c), Some(link)) => c.activity_next(&link).await,
+                        (Some(c), None) => c.project_activity(None, Some(30)).await,
+                        (None, _) => Err(not_connected("Loading the project's activity")),
+                    };
+                    Msg::ProjectActivityLoaded { generation, append, result }
+                });
+            }
+            Cmd::Export { format, path, params } => {
+                // Not slotted: an export runs to the end even while the user keeps searching.
+                let client = self.client.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match client {
+                        Some(c) => export(&c, format, &path, &params, &tx).await.map(|n| (path, n)),
+                        None => Err("not connected".to_string()),
+                    };
+                    let _ = tx.send(Event::Msg(Msg::ExportDone(result)));
+                });
+            }
             Cmd::LoadJournal => {
                 let journal = self.journal.clone();
                 let tx = self.tx.clone();
@@ -429,6 +478,53 @@ fn replace<K: std::hash::Hash + Eq>(
 
 /// `:person <query>`: a UUID or integer id is retrieved (404 means "no such person"), anything
 /// else is looked up as a distinct id.
+/// Writes the search's persons to a new file (0600; an existing file is never overwritten): CSV
+/// through PostHog's own export, JSON by walking every page with progress.
+async fn export(
+    client: &Client,
+    format: app::ExportFormat,
+    path: &std::path::Path,
+    params: &crate::api::ListParams,
+    tx: &tokio::sync::mpsc::UnboundedSender<Event>,
+) -> Result<usize, String> {
+    let bytes = match format {
+        app::ExportFormat::Csv => {
+            let csv = client.list_persons_csv(params).await.map_err(|e| e.to_string())?;
+            let rows = csv.lines().count().saturating_sub(1);
+            let _ = tx.send(Event::Msg(Msg::ExportProgress { done: rows, total: None }));
+            (csv.into_bytes(), rows)
+        }
+        app::ExportFormat::Json => {
+            let persons = client
+                .list_all_persons(params, None, |done, total| {
+                    let _ = tx.send(Event::Msg(Msg::ExportProgress { done, total }));
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            let n = persons.len();
+            (serde_json::to_vec_pretty(&persons).map_err(|e| e.to_string())?, n)
+        }
+    };
+    let (data, n) = bytes;
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        f.write_all(&data)
+            .and_then(|()| f.sync_all())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    Ok(n)
+}
+
 /// `:person <query>`: a distinct id first (anonymous distinct ids look like UUIDs and user ids are
 /// often numbers), then, if nobody has it, a person UUID or integer id.
 async fn find_person(client: &Client, query: &str) -> Result<Option<PersonListItem>, ApiError> {

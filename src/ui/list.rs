@@ -65,6 +65,8 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
             vec![Line::styled(format!("✗ {}", fit(err, 2000)), t.error)]
         } else if list.loading {
             vec![Line::styled("Loading persons…", t.muted)]
+        } else if list.insight.is_some() {
+            vec![Line::styled("No persons in this insight · Esc back to search", t.muted)]
         } else {
             vec![Line::styled("No persons match", t.muted)]
         };
@@ -109,10 +111,16 @@ fn title<'a>(ui: &Ui, max: usize) -> Line<'a> {
     if list.next.is_some() {
         count.push('…');
     }
-    let source = fit(&list.source, max.saturating_sub(count.len() + 14).max(4));
+    // Insight persons: the breadcrumb names the insight, so it takes the room of "Persons ›".
+    let (head, prefix) = match list.insight {
+        Some(_) => (Span::raw(" "), 3),
+        None => (Span::styled(" Persons › ", t.title), 14),
+    };
+    let source = fit(&list.source, max.saturating_sub(count.len() + prefix).max(4));
     let mut spans = vec![
-        Span::styled(" Persons ", t.title),
-        Span::styled(format!("› {source} · "), t.muted),
+        head,
+        Span::styled(source, if list.insight.is_some() { t.accent } else { t.muted }),
+        Span::styled(" · ", t.muted),
         Span::styled(count, t.text),
     ];
     if list.loading && !list.items.is_empty() {
@@ -126,14 +134,28 @@ fn title<'a>(ui: &Ui, max: usize) -> Line<'a> {
     Line::from(spans)
 }
 
-/// The bottom border: a failed request when items are still shown, or "loading more…".
+/// The bottom border: a failed request when items are still shown, or "loading more…"; and for
+/// insight persons, the way back.
 fn bottom_line<'a>(ui: &Ui, max: usize) -> Option<Line<'a>> {
     let (list, t) = (&ui.model.list, ui.theme);
+    let back = list.insight.as_ref().map(|_| Span::styled(" Esc back to search ", t.muted));
     if let (Some(err), false) = (&list.error, list.items.is_empty()) {
-        let err = fit(err, max.saturating_sub(4).max(8));
-        return Some(Line::styled(format!(" ✗ {err} "), t.error));
+        let back_w = back.as_ref().map_or(0, Span::width);
+        let mut room = max.saturating_sub(4 + back_w);
+        let mut spans = Vec::new();
+        if room >= 16 {
+            spans.extend(back);
+        } else {
+            room = max.saturating_sub(4);
+        }
+        spans.insert(0, Span::styled(format!(" ✗ {} ", fit(err, room.max(8))), t.error));
+        return Some(Line::from(spans));
     }
-    list.loading_more.then(|| Line::styled(" loading more… ", t.muted))
+    match (list.loading_more, back) {
+        (true, Some(_)) => Some(Line::styled(" loading more… · Esc back to search ", t.muted)),
+        (true, None) => Some(Line::styled(" loading more… ", t.muted)),
+        (false, back) => back.map(Line::from),
+    }
 }
 
 fn header(cols: &Columns, w: usize) -> String {

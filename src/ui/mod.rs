@@ -10,6 +10,7 @@ mod inspector;
 mod journal;
 mod list;
 mod overlays;
+mod project_activity;
 mod status;
 pub mod theme;
 mod welcome;

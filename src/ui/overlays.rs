@@ -1,5 +1,6 @@
 //! Popups drawn over the main screen: help (from the action registry and the palette commands),
-//! the message history, a full value (detail), and the command palette with its completions.
+//! the message history, a full value (detail), and the command palette with its completions. The
+//! journal and the project-wide activity have files of their own.
 use super::{Ui, field, popup};
 use crate::app::actions::{ActionSpec, Context, REGISTRY, keys_label};
 use crate::app::input::TextInput;
@@ -17,8 +18,10 @@ const KEYS_W: usize = 16;
 const MAX_COMPLETIONS: usize = 8;
 
 pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
-    if let Overlay::Journal { .. } = overlay {
-        return super::journal::render(frame, ui, overlay);
+    match overlay {
+        Overlay::Journal { .. } => return super::journal::render(frame, ui, overlay),
+        Overlay::Activity => return super::project_activity::render(frame, ui),
+        _ => {}
     }
     let s = ui.screen;
     let area = popup(frame, s, s.width.saturating_sub(4).min(88), s.height.saturating_sub(2));
@@ -31,7 +34,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
             let inner = area.width.saturating_sub(2) as usize;
             (format!(" {} ", fit(title, width)), detail_lines(text, inner), *scroll, false)
         }
-        Overlay::Journal { .. } => return,
+        Overlay::Journal { .. } | Overlay::Activity => return,
     };
     let block = Block::bordered()
         .border_style(t.border_focused)

@@ -1,5 +1,5 @@
 //! The top line: app name, host, project, badges, the spinner while busy, the number of marked
-//! persons, bulk-delete progress, and the last message.
+//! persons, bulk-delete and export progress, and the last message.
 use super::{Ui, thousands};
 use crate::text::{fit, width};
 use ratatui::Frame;
@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 /// Braille spinner frames, indexed by `model.spinner`.
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-/// Cells of the bulk-delete progress bar.
+/// Cells of the bulk-delete and export progress bars.
 const BAR_W: usize = 8;
 
 pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
@@ -62,6 +62,24 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
             ]
         })
         .collect();
+    if let Some(export) = &m.export {
+        let mut group = vec![sep(), Span::styled("exporting ", t.accent)];
+        match export.total {
+            Some(all) => {
+                let done = export.done as u64;
+                let filled = (done.min(all) as usize * BAR_W).checked_div(all as usize).unwrap_or(BAR_W);
+                group.extend([
+                    Span::styled("▕", t.muted),
+                    Span::styled("█".repeat(filled), t.accent),
+                    Span::styled("░".repeat(BAR_W - filled), t.muted),
+                    Span::styled("▏", t.muted),
+                    Span::styled(format!(" {}/{}", thousands(done), thousands(all)), t.text),
+                ]);
+            }
+            None => group.push(Span::styled(format!("{}…", thousands(export.done as u64)), t.text)),
+        }
+        extras.push(group);
+    }
     if !m.marks.is_empty() {
         extras
             .push(vec![sep(), Span::styled(format!("{} marked", thousands(m.marks.len() as u64)), t.accent)]);

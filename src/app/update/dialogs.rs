@@ -226,6 +226,7 @@ pub fn key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         Dialog::Delete(d) => delete_key(model, d, key),
         Dialog::Split(d) => split_key(model, d, key),
         Dialog::Confirm(d) => confirm_key(model, d, key),
+        Dialog::Insight(f) => super::extras::form_key(model, f, key),
     };
     // A handler may have replaced the dialog (JSON → diff confirmation); keep that one.
     if model.dialog.is_none() {

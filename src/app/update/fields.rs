@@ -173,6 +173,9 @@ fn run_command(model: &mut Model, cmd: PaletteCommand) -> Vec<Cmd> {
         PaletteCommand::Help => act(model, Action::Help),
         PaletteCommand::Refresh => act(model, Action::Refresh),
         PaletteCommand::Journal => vec![Cmd::LoadJournal],
+        PaletteCommand::Activity => super::extras::open_activity(model),
+        PaletteCommand::Insight(kind) => super::extras::open_form(model, kind),
+        PaletteCommand::Export(format, file) => super::extras::export(model, format, &file),
         PaletteCommand::Messages => {
             model.overlay = Some(Overlay::Messages { scroll: 0 });
             Vec::new()

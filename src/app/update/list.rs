@@ -20,6 +20,7 @@ pub fn run_search(model: &mut Model) -> Vec<Cmd> {
     };
     model.search.error = None;
     model.search.applied = text.clone();
+    model.list.insight = None;
     model.list.source = if query.is_empty() { "all persons".into() } else { format!("search: {text}") };
     model.list.generation += 1;
     model.list.loading = true;
@@ -171,7 +172,12 @@ fn maybe_load_more(model: &mut Model) -> Vec<Cmd> {
         {
             model.list.loading_more = true;
             model.busy.insert(Slot::List);
-            vec![Cmd::ListNext { generation: model.list.generation, next: next.clone() }]
+            let (generation, next) = (model.list.generation, next.clone());
+            if model.list.insight.is_some() {
+                vec![Cmd::InsightNext { generation, next }]
+            } else {
+                vec![Cmd::ListNext { generation, next }]
+            }
         }
         _ => Vec::new(),
     }

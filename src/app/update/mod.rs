@@ -1,6 +1,7 @@
 //! `update`: the only place state changes. Pure: no I/O and no clocks (the runtime sets
 //! `model.now`). Returns the effects to run as `Cmd`s.
 mod dialogs;
+mod extras;
 mod fields;
 mod history;
 mod inspect;
@@ -92,6 +93,14 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::Checked { id, result } => writes::checked(model, id, result),
         Msg::TimerFired { timer: Timer::Grace(id), .. } => writes::grace_over(model, id),
         Msg::TimerFired { timer: Timer::Confirm(id), .. } => writes::check_due(model, id),
+        Msg::InsightLoaded { generation, append, result } => {
+            extras::insight_loaded(model, generation, append, result)
+        }
+        Msg::ProjectActivityLoaded { generation, append, result } => {
+            extras::activity_loaded(model, generation, append, result)
+        }
+        Msg::ExportProgress { done, total } => extras::export_progress(model, done, total),
+        Msg::ExportDone(result) => extras::export_done(model, result),
         Msg::TimelineLoaded { generation, result } => history::timeline_loaded(model, generation, result),
         Msg::ActivityLoaded { generation, append, result } => {
             history::activity_loaded(model, generation, append, result)
@@ -239,6 +248,12 @@ fn cycle_panes(model: &mut Model, forward: bool) -> Vec<Cmd> {
 
 fn overlay_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let page = (model.height as usize).saturating_sub(6).max(1);
+    if let Some(Overlay::Activity) = model.overlay {
+        return match action {
+            Action::ForceQuit => quit(model),
+            _ => extras::activity_action(model, action),
+        };
+    }
     if let Some(Overlay::Journal { entries, selected, .. }) = model.overlay.as_mut() {
         let last = entries.len().saturating_sub(1);
         match action {
@@ -265,6 +280,7 @@ fn overlay_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         | Overlay::Messages { scroll }
         | Overlay::Detail { scroll, .. }
         | Overlay::Journal { selected: scroll, .. } => scroll,
+        Overlay::Activity => return Vec::new(),
     };
     match action {
         Action::Down => *scroll = (*scroll + 1).min(max),
@@ -316,6 +332,12 @@ fn back(model: &mut Model) -> Vec<Cmd> {
     if model.zoomed || model.focus == Focus::Inspector {
         focus(model, Focus::List);
         return Vec::new();
+    }
+    if model.list.insight.is_some() {
+        // Back from insight persons to the search they replaced.
+        let applied = model.search.applied.clone();
+        model.search.input.set(&applied);
+        return list::run_search(model);
     }
     if !model.search.applied.is_empty() || !model.search.input.text.is_empty() {
         model.search.input.clear();

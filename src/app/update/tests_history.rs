@@ -160,3 +160,84 @@ fn enter_on_a_timeline_point_shows_its_whole_diff() {
     let Some(Overlay::Detail { text, .. }) = &m.overlay else { panic!("a detail view") };
     assert!(text.contains("~ plan: \"p0\" → \"p1\""), "{text}");
 }
+
+fn palette(m: &mut Model, text: &str) -> Vec<Cmd> {
+    press(m, KeyCode::Char(':'));
+    for c in text.chars() {
+        press(m, KeyCode::Char(c));
+    }
+    press(m, KeyCode::Enter)
+}
+
+#[test]
+fn a_funnel_form_fills_the_list_and_esc_goes_back_to_the_search() {
+    let mut m = ready();
+    palette(&mut m, "funnel");
+    assert!(matches!(m.dialog, Some(crate::app::dialog::Dialog::Insight(_))));
+    let cmds = press(&mut m, KeyCode::Enter);
+    let [Cmd::LoadInsight { generation, request }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    assert!(request.breadcrumb().starts_with("funnel $pageview → signed_up → purchase"));
+    let actors = crate::api::ActorsPage {
+        persons: vec![person(7)],
+        count: 1,
+        next: Some("api/next".into()),
+        missing_persons: None,
+    };
+    update(&mut m, Msg::InsightLoaded { generation: *generation, append: false, result: Ok(actors) });
+    assert_eq!(m.list.items.len(), 1);
+    assert!(m.list.source.starts_with("funnel"));
+    assert_eq!(m.list.total, None, "PostHog's count is the page length, not a total");
+    // Near the end, more insight persons come through the actors link.
+    let more = press(&mut m, KeyCode::Char('G'));
+    assert!(
+        more.iter().any(|c| matches!(c, Cmd::InsightNext { next, .. } if next == "api/next")),
+        "{more:?}"
+    );
+    let back = press(&mut m, KeyCode::Esc);
+    assert!(matches!(back.as_slice(), [Cmd::ListPersons { .. }]), "{back:?}");
+    assert!(m.list.insight.is_none());
+}
+
+#[test]
+fn a_bad_form_explains_and_sends_nothing() {
+    let mut m = ready();
+    palette(&mut m, "lifecycle");
+    if let Some(crate::app::dialog::Dialog::Insight(f)) = &mut m.dialog {
+        f.fields[1].input.set("zombie");
+    }
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert!(matches!(&m.dialog, Some(crate::app::dialog::Dialog::Insight(f)) if f.error.is_some()));
+}
+
+#[test]
+fn project_activity_opens_the_person_of_an_entry() {
+    let mut m = ready();
+    let cmds = palette(&mut m, "activity");
+    let [Cmd::LoadProjectActivity { generation, next: None }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    assert_eq!(m.overlay, Some(Overlay::Activity));
+    let page: ActivityPage = serde_json::from_value(json!({"results": [
+        {"activity": "deleted", "item_id": "17"}, {"activity": "updated", "item_id": "42"}], "next": null}))
+    .unwrap();
+    update(&mut m, Msg::ProjectActivityLoaded { generation: *generation, append: false, result: Ok(page) });
+    press(&mut m, KeyCode::Char('j'));
+    let open = press(&mut m, KeyCode::Enter);
+    assert!(matches!(open.as_slice(), [Cmd::FindPerson { query, .. }] if query == "42"), "{open:?}");
+    assert!(m.overlay.is_none());
+}
+
+#[test]
+fn export_takes_the_current_search_and_reports_the_file() {
+    let mut m = ready();
+    let cmds = palette(&mut m, "export json /tmp/out.json");
+    let [Cmd::Export { format, path, params }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    assert_eq!((*format, path.to_str()), (crate::app::model::ExportFormat::Json, Some("/tmp/out.json")));
+    assert!(params.search.is_none());
+    assert!(m.is_busy());
+    assert!(palette(&mut m, "export csv /tmp/b.csv").is_empty(), "one export at a time");
+    update(&mut m, Msg::ExportProgress { done: 300, total: Some(5000) });
+    assert_eq!(m.export.as_ref().map(|e| e.done), Some(300));
+    update(&mut m, Msg::ExportDone(Ok(("/tmp/out.json".into(), 5000))));
+    assert!(m.export.is_none() && m.last_message().unwrap().text.contains("Exported 5000 persons"));
+    assert!(palette(&mut m, "export xml f").is_empty());
+    assert!(m.last_message().unwrap().text.contains(":export needs a format"));
+}

@@ -1,9 +1,10 @@
 //! Dialogs for everything that writes (`app::dialog`): property edit/add, whole-JSON edit, person
-//! deletion, split, and yes/no confirmations. Each is a centred popup over the screen, drawn from
-//! the dialog's state alone; the keys shown in its bottom border are the ones `keys` returns, which
-//! the hint bar shows too. Only `ui` imports this.
+//! deletion, split, and yes/no confirmations; and the insight forms (`:funnel` …). Each is a
+//! centred popup over the screen, drawn from the dialog's state alone; the keys shown in its
+//! bottom border are the ones `keys` returns, which the hint bar shows too. Only `ui` imports this.
 mod confirm;
 mod delete;
+mod insight;
 mod json;
 mod property;
 mod split;
@@ -34,12 +35,17 @@ pub fn render(frame: &mut Frame, ui: &Ui, dialog: &Dialog) {
         Dialog::Delete(d) => delete::render(frame, ui, d, &hints),
         Dialog::Split(d) => split::render(frame, ui, d, &hints),
         Dialog::Confirm(d) => confirm::render(frame, ui, d, &hints),
+        Dialog::Insight(f) => insight::render(frame, ui, f, &hints),
     }
 }
 
 /// The keys that work in the dialog right now, `(key, what it does)`, most important first.
 pub fn keys(dialog: &Dialog) -> Vec<(&'static str, &'static str)> {
     match dialog {
+        Dialog::Insight(f) => {
+            let enter = if f.focus == f.fields.len() + 1 { "cancel" } else { "run" };
+            vec![("Tab", "next field"), ("Enter", enter), ("Esc", "cancel")]
+        }
         Dialog::Property(d) => {
             let mut k = vec![("Tab", "next field"), ("ctrl-t", "type")];
             if d.focus == Field::Type {

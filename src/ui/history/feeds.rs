@@ -3,9 +3,13 @@
 use super::{Ctx, State, message, placeholder, range_line, share, state, value_text};
 use crate::api::{ActivityChange, ActivityEntry, CohortRef, PersonEvent};
 use crate::app::history::RANGES;
+use crate::app::layout::follow;
 use crate::app::time;
 use crate::text::{fit, pad, sanitize, width};
+use crate::ui::{Theme, Ui};
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -32,8 +36,112 @@ fn columns(cells: &[(&str, usize)], w: usize) -> String {
 
 /// One list row with the gutter, highlighted when selected, padded to the width.
 fn row<'a>(ctx: &Ctx, selected: bool, text: &str, w: usize) -> Line<'a> {
-    let line = format!("{}{text}", ctx.gutter(selected));
-    Line::styled(pad(&line, w), ctx.row_style(selected))
+    row_in(ctx.ui.theme, ctx.focused(), selected, text, w)
+}
+
+/// A row of a list that is `focused` or not: `▶ ` and the selection style on the selected row.
+fn row_in<'a>(t: &Theme, focused: bool, selected: bool, text: &str, w: usize) -> Line<'a> {
+    let gutter = if selected && focused { "▶ " } else { "  " };
+    let style = match (selected, focused) {
+        (true, true) => t.selection,
+        (true, false) => t.selection_unfocused,
+        _ => Style::new(),
+    };
+    Line::styled(pad(&format!("{gutter}{text}"), w), style)
+}
+
+/// The columns of an activity list: when, who, what and, project-wide, whose person it was.
+pub(crate) struct ActivityColumns {
+    when: usize,
+    who: usize,
+    /// `Some(width of "what")` when a person column follows it.
+    what: Option<usize>,
+}
+
+impl ActivityColumns {
+    /// For a list `w` columns wide (gutter included); `person` adds the person column.
+    pub(crate) fn new(w: usize, person: bool) -> Self {
+        let inner = w.saturating_sub(2);
+        if person {
+            Self { when: 8, who: (inner / 4).clamp(6, 28), what: Some((inner / 5).clamp(8, 22)) }
+        } else {
+            Self { when: 8, who: (w / 3).clamp(6, 28), what: None }
+        }
+    }
+
+    /// The column header row.
+    pub(crate) fn head(&self, w: usize) -> String {
+        let cells: Vec<(&str, usize)> = match self.what {
+            Some(what) => vec![("when", self.when), ("who", self.who), ("what", what), ("person", 0)],
+            None => vec![("when", self.when), ("who", self.who), ("what", 0)],
+        };
+        pad(&format!("  {}", columns(&cells, w.saturating_sub(2))), w)
+    }
+
+    fn cells(&self, now: DateTime<Utc>, e: &ActivityEntry, w: usize) -> String {
+        let when = time::relative(now, e.created_at.as_deref());
+        let name = e.detail.as_ref().and_then(|d| d.name.as_deref()).filter(|n| !n.is_empty());
+        match self.what {
+            Some(what_w) => {
+                let person = name.or(e.item_id.as_deref()).unwrap_or("-");
+                columns(&[(&when, self.when), (&e.actor(), self.who), (&e.activity, what_w), (person, 0)], w)
+            }
+            None => {
+                let mut what = e.activity.clone();
+                if let Some(name) = name {
+                    what.push_str(&format!(" {name}"));
+                }
+                columns(&[(&when, self.when), (&e.actor(), self.who), (&what, 0)], w)
+            }
+        }
+    }
+}
+
+/// Activity rows for a list `w` × `height`: the window from `scroll` moved so the selected entry
+/// and its changes (expanded under it) are visible.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn activity_rows<'a>(
+    ui: &Ui,
+    cols: &ActivityColumns,
+    items: &[ActivityEntry],
+    selected: usize,
+    scroll: usize,
+    focused: bool,
+    w: usize,
+    height: usize,
+) -> Vec<Line<'a>> {
+    let t = ui.theme;
+    if items.is_empty() || height == 0 {
+        return Vec::new();
+    }
+    let sel = selected.min(items.len() - 1);
+    let changes = items[sel].detail.as_ref().and_then(|d| d.changes.as_deref()).unwrap_or_default();
+    let shown = changes.len().min(MAX_CHANGES).min(height.saturating_sub(1));
+    let extra = shown + usize::from(changes.len() > shown && shown > 0);
+    // Keep the selected entry and its changes on screen.
+    let mut start = follow(sel, scroll.min(items.len() - 1), height);
+    if sel + 1 + extra > start + height {
+        start = (sel + 1 + extra).saturating_sub(height).min(sel);
+    }
+    let mut out: Vec<Line> = Vec::new();
+    for (i, e) in items.iter().enumerate().skip(start) {
+        if out.len() >= height {
+            break;
+        }
+        let text = cols.cells(ui.model.now, e, w.saturating_sub(2));
+        out.push(row_in(t, focused, i == sel, &text, w));
+        if i == sel {
+            for c in &changes[..shown] {
+                out.push(change_line(t, c, w));
+            }
+            if changes.len() > shown && shown > 0 {
+                let more = format!("      … {} more (Enter)", changes.len() - shown);
+                out.push(Line::styled(fit(&more, w), t.muted));
+            }
+        }
+    }
+    out.truncate(height);
+    out
 }
 
 pub fn activity(frame: &mut Frame, ctx: &Ctx) {
@@ -42,7 +150,7 @@ pub fn activity(frame: &mut Frame, ctx: &Ctx) {
     let pane = &m.history.activity;
     let st = state(m, pane);
     let w = ctx.body.width as usize;
-    let (when_w, who_w) = (8, (w / 3).clamp(6, 28));
+    let cols = ActivityColumns::new(w, false);
     let mut lines = Vec::new();
     if let State::Data(feed) = &st {
         let n = feed.items.len();
@@ -57,16 +165,7 @@ pub fn activity(frame: &mut Frame, ctx: &Ctx) {
             Some(err) => lines.push(Line::styled(format!("✗ {}", fit(err, w.saturating_sub(2))), t.error)),
             None => lines.push(Line::styled(fit("Enter shows the full entry", w), t.muted)),
         }
-        lines.push(Line::styled(
-            pad(
-                &format!(
-                    "  {}",
-                    columns(&[("when", when_w), ("who", who_w), ("what", 0)], w.saturating_sub(2))
-                ),
-                w,
-            ),
-            t.header,
-        ));
+        lines.push(Line::styled(cols.head(w), t.header));
     }
     ctx.header(frame, lines);
     if placeholder(frame, ui, ctx.body, &st, "activity") {
@@ -77,52 +176,16 @@ pub fn activity(frame: &mut Frame, ctx: &Ctx) {
         message(frame, ui, ctx.body, Line::styled("No activity recorded for this person", t.muted));
         return;
     }
-    let items = &feed.items;
-    let sel = pane.selected.min(items.len() - 1);
     let height = ctx.body.height as usize;
-    let changes = items[sel].detail.as_ref().and_then(|d| d.changes.as_deref()).unwrap_or_default();
-    let shown = changes.len().min(MAX_CHANGES).min(height.saturating_sub(1));
-    let extra = shown + usize::from(changes.len() > shown && shown > 0);
-    // Keep the selected entry and its changes on screen.
-    let mut start = ctx.window(sel, pane.scroll, items.len());
-    if sel + 1 + extra > start + height {
-        start = (sel + 1 + extra).saturating_sub(height).min(sel);
-    }
-    let mut out: Vec<Line> = Vec::new();
-    for (i, e) in items.iter().enumerate().skip(start) {
-        if out.len() >= height {
-            break;
-        }
-        out.push(row(ctx, i == sel, &activity_cells(ctx, e, when_w, who_w, w.saturating_sub(2)), w));
-        if i == sel {
-            for c in &changes[..shown] {
-                out.push(change_line(ctx, c, w));
-            }
-            if changes.len() > shown && shown > 0 {
-                let more = format!("      … {} more (Enter)", changes.len() - shown);
-                out.push(Line::styled(fit(&more, w), t.muted));
-            }
-        }
-    }
+    let mut out = activity_rows(ui, &cols, &feed.items, pane.selected, pane.scroll, ctx.focused(), w, height);
     if pane.loading && out.len() < height {
         out.push(Line::styled(fit("  loading more…", w), t.muted));
     }
-    out.truncate(height);
     frame.render_widget(Paragraph::new(out), ctx.body);
 }
 
-fn activity_cells(ctx: &Ctx, e: &ActivityEntry, when_w: usize, who_w: usize, w: usize) -> String {
-    let when = time::relative(ctx.ui.model.now, e.created_at.as_deref());
-    let mut what = e.activity.clone();
-    if let Some(name) = e.detail.as_ref().and_then(|d| d.name.as_deref()).filter(|n| !n.is_empty()) {
-        what.push_str(&format!(" {name}"));
-    }
-    columns(&[(&when, when_w), (&e.actor(), who_w), (&what, 0)], w)
-}
-
 /// `field: before → after` under the selected entry.
-fn change_line<'a>(ctx: &Ctx, c: &ActivityChange, w: usize) -> Line<'a> {
-    let t = ctx.ui.theme;
+fn change_line<'a>(t: &Theme, c: &ActivityChange, w: usize) -> Line<'a> {
     let label = c.field.as_deref().or(c.action.as_deref()).or(c.kind.as_deref()).unwrap_or("change");
     let indent = "      ";
     let avail = w.saturating_sub(indent.len());

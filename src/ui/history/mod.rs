@@ -5,6 +5,8 @@
 mod feeds;
 mod timeline;
 
+pub(crate) use feeds::{ActivityColumns, activity_rows};
+
 use super::Ui;
 use crate::app::history::{Pane, RANGES, Tab};
 use crate::app::inspector::PersonView;
