@@ -86,6 +86,9 @@ pub struct History {
     pub cohorts: Pane<Vec<CohortRef>>,
     /// Index into `RANGES` for the timeline and events.
     pub range: usize,
+    /// `:timeline <keys>`: the keys whose changes start a timeline point (None: all of the
+    /// person's own, non-`$` keys).
+    pub timeline_keys: Option<Vec<String>>,
 }
 
 impl History {

@@ -69,12 +69,14 @@ impl InsightForm {
                 field("step", "2", "the step number (1 = first)"),
                 field("dropped off", "no", "yes: persons who did not reach that step"),
                 field("from", "-30d", "date or relative (-30d)"),
+                field("to", "", "date or relative; empty: now"),
             ],
             InsightKind::Correlation => vec![
                 field("steps", "$pageview,signed_up,purchase", "the funnel's events, comma-separated"),
                 field("event", "$identify", "persons who also did this event"),
                 field("converted", "yes", "no: persons who dropped off"),
                 field("from", "-30d", "date or relative (-30d)"),
+                field("to", "", "date or relative; empty: now"),
             ],
             InsightKind::Lifecycle => vec![
                 field("target date", &yesterday, "YYYY-MM-DD (a period start)"),
@@ -122,6 +124,7 @@ impl InsightForm {
                     steps,
                     step,
                     date_from: from(3),
+                    date_to: from(4),
                     ..Default::default()
                 }))
             }
@@ -132,7 +135,13 @@ impl InsightForm {
                     return Err("give the event to correlate".into());
                 }
                 let last = steps.len() as i32;
-                let funnel = FunnelParams { steps, step: last, date_from: from(3), ..Default::default() };
+                let funnel = FunnelParams {
+                    steps,
+                    step: last,
+                    date_from: from(3),
+                    date_to: from(4),
+                    ..Default::default()
+                };
                 Ok(InsightRequest::Correlation(CorrelationParams {
                     funnel,
                     event,
@@ -172,7 +181,12 @@ mod tests {
     fn forms_build_requests_and_explain_mistakes() {
         let f = InsightForm::new(InsightKind::Funnel, today());
         let InsightRequest::Funnel(p) = f.request().unwrap() else { panic!() };
-        assert_eq!((p.steps.len(), p.step), (3, 2));
+        assert_eq!((p.steps.len(), p.step, p.date_to.clone()), (3, 2, None));
+        let mut ranged = f.clone();
+        ranged.fields[4].input.set("2026-11-20");
+        assert!(
+            matches!(ranged.request().unwrap(), InsightRequest::Funnel(p) if p.date_to.as_deref() == Some("2026-11-20"))
+        );
         let mut dropped = f.clone();
         dropped.fields[2].input.set("yes");
         assert!(matches!(dropped.request().unwrap(), InsightRequest::Funnel(p) if p.step == -2));

@@ -40,6 +40,7 @@ pub enum PaletteCommand {
     Person(String),
     ResetDistinctId(String),
     Journal,
+    Timeline(Vec<String>),
     Activity,
     Insight(super::insight::InsightKind),
     Export(super::model::ExportFormat, String),
@@ -59,6 +60,12 @@ pub fn parse(input: &str) -> Result<PaletteCommand, String> {
         "refresh" => Ok(PaletteCommand::Refresh),
         "journal" => Ok(PaletteCommand::Journal),
         "activity" => Ok(PaletteCommand::Activity),
+        "timeline" => Ok(PaletteCommand::Timeline(
+            rest.split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|k| !k.is_empty())
+                .map(String::from)
+                .collect(),
+        )),
         "funnel" => Ok(PaletteCommand::Insight(super::insight::InsightKind::Funnel)),
         "correlation" => Ok(PaletteCommand::Insight(super::insight::InsightKind::Correlation)),
         "lifecycle" => Ok(PaletteCommand::Insight(super::insight::InsightKind::Lifecycle)),

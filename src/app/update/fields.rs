@@ -174,6 +174,7 @@ fn run_command(model: &mut Model, cmd: PaletteCommand) -> Vec<Cmd> {
         PaletteCommand::Refresh => act(model, Action::Refresh),
         PaletteCommand::Journal => vec![Cmd::LoadJournal],
         PaletteCommand::Activity => super::extras::open_activity(model),
+        PaletteCommand::Timeline(keys) => super::history::watch(model, keys),
         PaletteCommand::Insight(kind) => super::extras::open_form(model, kind),
         PaletteCommand::Export(format, file) => super::extras::export(model, format, &file),
         PaletteCommand::Messages => {

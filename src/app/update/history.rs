@@ -15,6 +15,13 @@ use serde_json::Value;
 /// Activity and events load more when the selection is this close to the end.
 const MORE_MARGIN: usize = 10;
 
+/// `:timeline [keys…]`: watch only these keys (none: all of the person's own keys), then show it.
+pub fn watch(model: &mut Model, keys: Vec<String>) -> Vec<Cmd> {
+    model.history.timeline_keys = (!keys.is_empty()).then_some(keys);
+    model.history.timeline.uuid = None;
+    switch(model, Tab::Timeline)
+}
+
 /// Shows `tab` in the right pane, with the keyboard.
 pub fn switch(model: &mut Model, tab: Tab) -> Vec<Cmd> {
     model.tab = tab;
@@ -71,10 +78,13 @@ fn start(model: &mut Model, tab: Tab, uuid: &str) -> u64 {
 /// The timeline watches every non-`$` property the person has (PostHog's filters name the
 /// crucial keys: a point starts when any of their values changes).
 fn load_timeline(model: &mut Model, uuid: String) -> Vec<Cmd> {
-    let keys: Vec<String> = model
-        .inspected()
-        .map(|p| p.properties.keys().filter(|k| !k.starts_with('$')).cloned().collect())
-        .unwrap_or_default();
+    let keys: Vec<String> = match &model.history.timeline_keys {
+        Some(keys) => keys.clone(),
+        None => model
+            .inspected()
+            .map(|p| p.properties.keys().filter(|k| !k.starts_with('$')).cloned().collect())
+            .unwrap_or_default(),
+    };
     let generation = start(model, Tab::Timeline, &uuid);
     let (_, after) = RANGES[model.history.range];
     let days = after.trim_start_matches('-').trim_end_matches('d').parse::<i64>().ok();
@@ -289,7 +299,23 @@ fn open_detail(model: &mut Model) {
     let detail = match model.tab {
         Tab::Events => model.history.events.data.as_ref().and_then(|f| f.events.get(sel)).map(|e| {
             let title = format!("{} · {}", e.event, e.timestamp);
-            (title, serde_json::to_string_pretty(&Value::Object(e.properties.clone())).unwrap_or_default())
+            // What the event did to the person comes first.
+            let mut text = String::new();
+            for key in ["$set", "$set_once", "$unset"] {
+                if let Some(v) = e.properties.get(key) {
+                    text.push_str(&format!(
+                        "{key}: {}\n",
+                        serde_json::to_string_pretty(v).unwrap_or_default()
+                    ));
+                }
+            }
+            if !text.is_empty() {
+                text.push_str("\nall properties:\n");
+            }
+            text.push_str(
+                &serde_json::to_string_pretty(&Value::Object(e.properties.clone())).unwrap_or_default(),
+            );
+            (title, text)
         }),
         Tab::Timeline => model.history.timeline.data.as_ref().and_then(|t| {
             let point = t.timeline.points.get(sel)?;

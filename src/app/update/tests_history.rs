@@ -241,3 +241,35 @@ fn export_takes_the_current_search_and_reports_the_file() {
     assert!(palette(&mut m, "export xml f").is_empty());
     assert!(m.last_message().unwrap().text.contains(":export needs a format"));
 }
+
+#[test]
+fn timeline_can_watch_chosen_keys_and_events_call_out_set_payloads() {
+    let mut m = ready();
+    let cmds = palette(&mut m, "timeline plan, seats");
+    let [Cmd::LoadTimeline { params, .. }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    let keys: Vec<&str> = params.properties.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys, ["plan", "seats"]);
+    assert_eq!(m.tab, Tab::Timeline);
+    let cmds = palette(&mut m, "timeline");
+    let [Cmd::LoadTimeline { params, .. }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    assert_eq!(params.properties.len(), 2, "back to the person's own keys (email, plan)");
+
+    let cmds = press(&mut m, KeyCode::Char('5'));
+    let [Cmd::LoadEvents { generation, .. }] = cmds.as_slice() else { panic!() };
+    let event = PersonEvent {
+        event: "$identify".into(),
+        properties: json!({"$set": {"plan": "pro"}, "$current_url": "x"}).as_object().unwrap().clone(),
+        ..Default::default()
+    };
+    update(
+        &mut m,
+        Msg::EventsLoaded {
+            generation: *generation,
+            append: false,
+            result: Ok(EventsPage { events: vec![event], has_more: false }),
+        },
+    );
+    press(&mut m, KeyCode::Enter);
+    let Some(Overlay::Detail { text, .. }) = &m.overlay else { panic!() };
+    assert!(text.starts_with("$set: {"), "{text}");
+}
