@@ -371,14 +371,17 @@ fn refresh(model: &mut Model) -> Vec<Cmd> {
 
 /// One sentence for a failed request, with a hint to retry when that can help.
 pub fn error_text(e: &crate::api::ApiError) -> String {
-    let retry = matches!(
-        e.kind,
-        ErrorKind::Unauthorized { .. }
-            | ErrorKind::Forbidden { .. }
-            | ErrorKind::Timeout
-            | ErrorKind::Connect { .. }
-            | ErrorKind::Server { .. }
-            | ErrorKind::RateLimited { .. }
-    );
+    // A scoped key or a removed endpoint will answer the same way again: no retry hint there.
+    let retry = !e.is_scoped_key_refusal()
+        && !e.is_endpoint_missing()
+        && matches!(
+            e.kind,
+            ErrorKind::Unauthorized { .. }
+                | ErrorKind::Forbidden { .. }
+                | ErrorKind::Timeout
+                | ErrorKind::Connect { .. }
+                | ErrorKind::Server { .. }
+                | ErrorKind::RateLimited { .. }
+        );
     if retry { format!("{e} — press r to retry") } else { e.to_string() }
 }

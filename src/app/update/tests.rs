@@ -491,3 +491,14 @@ fn long_values_scroll_to_the_end_and_back() {
     }
     assert!(matches!(m.overlay, Some(Overlay::Detail { scroll, .. }) if scroll == max), "no over-scroll");
 }
+
+#[test]
+fn no_retry_hint_where_retrying_cannot_help() {
+    let scoped = ApiError::new(
+        "Loading the timeline",
+        ErrorKind::Forbidden { detail: "This action does not support Personal API Key access".into() },
+    );
+    assert!(!crate::app::error_text(&scoped).contains("press r"));
+    let flaky = ApiError::new("Listing persons", ErrorKind::Timeout);
+    assert!(crate::app::error_text(&flaky).contains("press r to retry"));
+}
