@@ -2,14 +2,8 @@
 mod common;
 
 use common::*;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::Duration;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 async fn hogdex(env: &Env, args: &[&str]) -> Run {
     hogdex_with_key(env, env.sandbox.key(), args).await
@@ -23,27 +17,13 @@ async fn hogdex_with_key(env: &Env, key: &str, args: &[&str]) -> Run {
     run_raw(&full, &[("POSTHOG_PERSONAL_API_KEY", key)]).await
 }
 
+/// Runs the binary with these variables; writes are journaled into a temporary state directory.
 async fn run_raw(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_hogdex"));
-    cmd.args(args);
-    for var in ["POSTHOG_PERSONAL_API_KEY", "POSTHOG_HOST", "POSTHOG_PROJECT_ID"] {
-        cmd.env_remove(var);
-    }
-    // Writes are journaled: keep the journal out of the real state directory.
-    cmd.env("XDG_STATE_HOME", std::env::temp_dir().join(format!("hogdex-cli-test-{}", std::process::id())));
-    cmd.envs(env.iter().copied());
-    let out =
-        tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("hogdex finishes").unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn json_of(run: &Run) -> Value {
-    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout))
+    let state = std::env::temp_dir().join(format!("hogdex-cli-test-{}", std::process::id()));
+    let mut vars: Vec<(&str, &std::ffi::OsStr)> =
+        env.iter().map(|(k, v)| (*k, std::ffi::OsStr::new(*v))).collect();
+    vars.push(("XDG_STATE_HOME", state.as_os_str()));
+    run_hogdex(args, &vars).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

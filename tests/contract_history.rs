@@ -510,34 +510,9 @@ fn one_sentence(e: &ApiError) {
 
 // ---- the CLI -----------------------------------------------------------------------------
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 async fn hogdex(env: &Env, args: &[&str]) -> Run {
     let state = tempfile::tempdir().unwrap();
-    let base = env.sandbox.base_url();
-    let project = env.sandbox.project_id().to_string();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_hogdex"));
-    cmd.args(["--host", base.as_str(), "--project", project.as_str()]).args(args);
-    for var in ["POSTHOG_PERSONAL_API_KEY", "POSTHOG_HOST", "POSTHOG_PROJECT_ID"] {
-        cmd.env_remove(var);
-    }
-    cmd.env("POSTHOG_PERSONAL_API_KEY", env.sandbox.key()).env("XDG_STATE_HOME", state.path());
-    let out =
-        tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("hogdex finishes").unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn json_of(run: &Run) -> Value {
-    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout))
+    hogdex_on(env, state.path(), args).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -276,24 +276,8 @@ async fn garbage_lines_are_skipped_and_counted() {
 
 // ---- the CLI -------------------------------------------------------------------------------
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 async fn hogdex(env: &Env, state: &std::path::Path, args: &[&str]) -> Run {
-    let base = env.sandbox.base_url();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_hogdex"));
-    cmd.args(["--host", &base, "--project", "1"]).args(args);
-    cmd.env("POSTHOG_PERSONAL_API_KEY", env.sandbox.key()).env("XDG_STATE_HOME", state);
-    cmd.env_remove("POSTHOG_HOST").env_remove("POSTHOG_PROJECT_ID");
-    let out = tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("finishes").unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    hogdex_on(env, state, args).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

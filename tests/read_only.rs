@@ -8,7 +8,6 @@ use hogdex::api::{BulkTarget, DeleteOptions, PersonId, SplitMode};
 use hogdex::journal::Journal;
 use hogdex::writes::{READ_ONLY, Write, WriteError, Writer};
 use serde_json::{Value, json};
-use std::time::Duration;
 
 fn every_write() -> Vec<Write> {
     let alice = PersonId::parse(ALICE).unwrap();
@@ -54,24 +53,8 @@ async fn the_writer_refuses_every_write_and_sends_nothing() {
     assert!(!env.sandbox.requests().is_empty());
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 async fn hogdex(env: &Env, state: &std::path::Path, args: &[&str]) -> Run {
-    let base = env.sandbox.base_url();
-    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_hogdex"));
-    cmd.args(["--host", &base, "--project", "1"]).args(args);
-    cmd.env("POSTHOG_PERSONAL_API_KEY", env.sandbox.key()).env("XDG_STATE_HOME", state);
-    cmd.env_remove("POSTHOG_HOST").env_remove("POSTHOG_PROJECT_ID");
-    let out = tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("finishes").unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    hogdex_on(env, state, args).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

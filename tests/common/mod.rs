@@ -110,3 +110,45 @@ pub fn http_response(status: &str, content_type: &str, body: &str) -> String {
         body.len()
     )
 }
+
+/// What a run of the built `hogdex` binary printed and how it exited.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the built `hogdex` with `args` and `env` (the caller's POSTHOG_* variables removed),
+/// bounded to 60 s.
+pub async fn run_hogdex(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_hogdex"));
+    cmd.args(args);
+    for var in ["POSTHOG_PERSONAL_API_KEY", "POSTHOG_HOST", "POSTHOG_PROJECT_ID"] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    let out =
+        tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("hogdex finishes").unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `hogdex --host <sandbox> --project <id> args` with the sandbox's key, journaling into `state`.
+pub async fn hogdex_on(env: &Env, state: &std::path::Path, args: &[&str]) -> Run {
+    let base = env.sandbox.base_url();
+    let project = env.sandbox.project_id().to_string();
+    let mut full = vec!["--host", base.as_str(), "--project", project.as_str()];
+    full.extend_from_slice(args);
+    let key = env.sandbox.key().to_string();
+    run_hogdex(&full, &[("POSTHOG_PERSONAL_API_KEY", key.as_ref()), ("XDG_STATE_HOME", state.as_os_str())])
+        .await
+}
+
+/// The JSON a successful run printed.
+pub fn json_of(run: &Run) -> Value {
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout))
+}

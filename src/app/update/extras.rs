@@ -1,10 +1,9 @@
 //! Palette features over the person list: insight persons (`:funnel`, `:correlation`,
 //! `:lifecycle`) with a breadcrumb, the project-wide `:activity`, and `:export`.
-use super::{error_text, list};
+use super::list;
 use crate::api::{ActivityPage, ActorsPage, ApiError, Page};
 use crate::app::actions::Action;
 use crate::app::dialog::Dialog;
-use crate::app::history::Feed;
 use crate::app::insight::{InsightForm, InsightKind, InsightRequest};
 use crate::app::model::{Export, ExportFormat, Level, Model, Overlay, PAGE_SIZE};
 use crate::app::search::parse_query;
@@ -86,24 +85,8 @@ pub fn activity_loaded(
     append: bool,
     result: Result<ActivityPage, ApiError>,
 ) -> Vec<Cmd> {
-    let p = &mut model.project_activity;
-    if generation != p.generation {
-        return Vec::new();
-    }
-    model.busy.remove(&Slot::ProjectActivity);
-    p.loading = false;
-    match result {
-        Ok(page) => {
-            let feed = p.data.get_or_insert_with(Feed::default);
-            if !append {
-                feed.items.clear();
-            }
-            let got = page.results.len();
-            feed.items.extend(page.results);
-            feed.next = if got == 0 { None } else { page.next };
-        }
-        Err(e) => p.error = Some(error_text(&e)),
-    }
+    let pane = &mut model.project_activity;
+    super::history::absorb_activity(pane, &mut model.busy, Slot::ProjectActivity, generation, append, result);
     Vec::new()
 }
 

@@ -159,11 +159,23 @@ pub fn activity_loaded(
     append: bool,
     result: Result<ActivityPage, ApiError>,
 ) -> Vec<Cmd> {
-    let pane = &mut model.history.activity;
+    absorb_activity(&mut model.history.activity, &mut model.busy, Slot::Activity, generation, append, result);
+    Vec::new()
+}
+
+/// A page of activity into a feed pane (the person's tab and the project-wide `:activity`).
+pub fn absorb_activity(
+    pane: &mut Pane<Feed<crate::api::ActivityEntry>>,
+    busy: &mut std::collections::BTreeSet<Slot>,
+    slot: Slot,
+    generation: u64,
+    append: bool,
+    result: Result<ActivityPage, ApiError>,
+) {
     if generation != pane.generation {
-        return Vec::new();
+        return;
     }
-    model.busy.remove(&Slot::Activity);
+    busy.remove(&slot);
     pane.loading = false;
     match result {
         Ok(page) => {
@@ -177,7 +189,6 @@ pub fn activity_loaded(
         }
         Err(e) => pane.error = Some(error_text(&e)),
     }
-    Vec::new()
 }
 
 pub fn events_loaded(
