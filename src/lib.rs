@@ -4,6 +4,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod journal;
+pub mod logging;
 pub mod runtime;
 pub mod sandbox;
 pub mod text;

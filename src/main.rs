@@ -1,10 +1,10 @@
 //! The `hogdex` binary: parse arguments, then run the TUI, a CLI subcommand, or the sandbox.
-use clap::Parser;
 use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli = hogdex::cli::Cli::parse();
+    let cli = hogdex::cli::Cli::parse_args();
+    hogdex::cli::init_logging(&cli);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

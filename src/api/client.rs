@@ -606,6 +606,7 @@ impl Client {
                 }
                 _ => return Err(err),
             };
+            tracing::info!(op, %method, path = url.path(), attempt, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
         }
     }
@@ -625,13 +626,42 @@ impl Client {
             req =
                 req.header(CONTENT_TYPE, "application/json").body(serde_json::to_vec(b).unwrap_or_default());
         }
-        let resp = req.send().await.map_err(|e| transport_error(op, &e))?;
+        // Logged: method, path and the query's length (the query may carry search text or
+        // personal data), status and duration. Never headers, so never the key.
+        fn kind_name(kind: &ErrorKind) -> &'static str {
+            match kind {
+                ErrorKind::Unauthorized { .. } => "unauthorized",
+                ErrorKind::Forbidden { .. } => "forbidden",
+                ErrorKind::NotFound { .. } => "not_found",
+                ErrorKind::MethodNotAllowed { .. } => "method_not_allowed",
+                ErrorKind::UnsupportedMediaType { .. } => "unsupported_media_type",
+                ErrorKind::Validation { .. } => "validation",
+                ErrorKind::RateLimited { .. } => "rate_limited",
+                ErrorKind::Server { .. } => "server",
+                ErrorKind::Status { .. } => "status",
+                ErrorKind::Timeout => "timeout",
+                ErrorKind::Connect { .. } => "connect",
+                ErrorKind::InvalidResponse { .. } => "invalid_response",
+                ErrorKind::Refused { .. } => "refused",
+            }
+        }
+        let path = url.path();
+        let query_len = url.query().map_or(0, str::len);
+        let started = std::time::Instant::now();
+        let ms = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let failed = |e: ApiError, status: Option<u16>| {
+            tracing::warn!(op, %method, path, query_len, status, ms = ms(), error = kind_name(&e.kind), "request failed");
+            e
+        };
+        let resp = req.send().await.map_err(|e| failed(transport_error(op, &e), None))?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| transport_error(op, &e))?;
+        let bytes = resp.bytes().await.map_err(|e| failed(transport_error(op, &e), Some(status.as_u16())))?;
         if status.is_success() {
+            tracing::info!(op, %method, path, query_len, status = status.as_u16(), ms = ms(), bytes = bytes.len(), "request");
             Ok((status, bytes))
         } else {
-            Err(ApiError::new(op, error_kind(status.as_u16(), &bytes, &self.key)))
+            let e = ApiError::new(op, error_kind(status.as_u16(), &bytes, &self.key));
+            Err(failed(e, Some(status.as_u16())))
         }
     }
 }

@@ -16,8 +16,58 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(flatten)]
     pub conn: ConnectionArgs,
+    /// Detail written to the log file ($XDG_STATE_HOME/hogdex/hogdex.log) [default: warn; without
+    /// this flag HOGDEX_LOG, an env-filter string, is used]
+    #[arg(long, global = true, value_enum, value_name = "LEVEL")]
+    pub log_level: Option<crate::logging::LogLevel>,
+    /// Where the API key came from (set by [`Cli::parse_args`]; never shown).
+    #[arg(skip)]
+    pub key_source: Option<KeySource>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Where `--api-key`'s value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    Flag,
+    Env,
+}
+
+impl KeySource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            KeySource::Flag => "the --api-key flag",
+            KeySource::Env => "POSTHOG_PERSONAL_API_KEY",
+        }
+    }
+}
+
+impl Cli {
+    /// Parses the process arguments like `Cli::parse`, and records where the API key came from.
+    pub fn parse_args() -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Self::command().get_matches();
+        let mut cli =
+            Self::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut Self::command()).exit());
+        cli.key_source = key_source(&matches);
+        cli
+    }
+}
+
+/// The source of `api_key` in these matches or a subcommand's (where a global flag lands).
+pub fn key_source(matches: &clap::ArgMatches) -> Option<KeySource> {
+    use clap::parser::ValueSource;
+    let here = match matches.value_source("api_key") {
+        Some(ValueSource::CommandLine) => Some(KeySource::Flag),
+        Some(ValueSource::EnvVariable) => Some(KeySource::Env),
+        _ => None,
+    };
+    let below = matches.subcommand().and_then(|(_, m)| key_source(m));
+    match (here, below) {
+        (Some(KeySource::Flag), _) | (_, Some(KeySource::Flag)) => Some(KeySource::Flag),
+        (a, b) => a.or(b),
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -85,6 +135,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the files and directories hogdex uses, and the connection it would make
+    Info,
+    /// Print a shell completion script (e.g. `hogdex completions bash > ~/.local/share/bash-completion/completions/hogdex`)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `hogdex man > ~/.local/share/man/man1/hogdex.1`
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,12 +5,14 @@
 mod args;
 mod connect;
 mod history;
+mod info;
 mod journal;
 mod persons;
 mod render;
 
-pub use args::{Cli, Command, ConnectionArgs, FunnelArgs, ListFormat, PersonsCommand};
+pub use args::{Cli, Command, ConnectionArgs, FunnelArgs, KeySource, ListFormat, PersonsCommand};
 pub use connect::{Connection, NOT_CONFIGURED, connect};
+pub use info::config_path;
 
 use crate::writes::Writer;
 use std::process::ExitCode;
@@ -42,6 +44,25 @@ impl From<crate::api::ApiError> for Failure {
     }
 }
 
+/// Starts logging to the log file per `--log-level`/`HOGDEX_LOG` (nothing for `completions` and
+/// `man`, which only print). Never writes to the screen while the TUI runs: when the file cannot
+/// be opened, logging is off, with one line on stderr for other commands only.
+pub fn init_logging(cli: &Cli) {
+    if matches!(cli.command, Some(Command::Completions { .. } | Command::Man)) {
+        return;
+    }
+    let env = std::env::var(crate::logging::ENV).ok();
+    let Some(directives) = crate::logging::directives(cli.log_level, env.as_deref()) else {
+        return;
+    };
+    let result = crate::logging::default_path().and_then(|path| crate::logging::init(&path, &directives));
+    if let Err(e) = result
+        && cli.command.is_some()
+    {
+        eprintln!("hogdex: {}", crate::text::sanitize(&e));
+    }
+}
+
 /// Runs a subcommand to completion and reports the outcome as an exit code.
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
@@ -57,6 +78,9 @@ pub async fn run(cli: Cli) -> ExitCode {
             with_connection(&cli.conn, |w| Box::pin(persons::projects(w.client(), json))).await
         }
         Some(Command::Journal { limit, json }) => journal::print(limit, json),
+        Some(Command::Info) => info::print(&cli.conn, cli.key_source),
+        Some(Command::Completions { shell }) => info::completions(shell),
+        Some(Command::Man) => info::man(),
         None => no_command(&cli.conn).await,
     };
     match result {

@@ -1,0 +1,90 @@
+//! `hogdex info`: the paths hogdex uses and the connection flags/environment resolve to, and
+//! `hogdex completions` / `hogdex man`, generated from the clap definition. Needs no connection;
+//! the key itself is never printed, only whether it is set and where it came from.
+use super::Failure;
+use super::args::{Cli, ConnectionArgs, KeySource};
+use crate::api::{ProjectRef, resolve_host};
+use clap::CommandFactory;
+use std::io::Write;
+
+/// `$XDG_CONFIG_HOME/hogdex/config.toml`, else `~/.config/hogdex/config.toml`.
+pub fn config_path() -> Result<std::path::PathBuf, String> {
+    use etcetera::BaseStrategy;
+    let xdg = etcetera::base_strategy::Xdg::new().map_err(|e| format!("no home directory ({e})"))?;
+    Ok(xdg.config_dir().join("hogdex").join("config.toml"))
+}
+
+/// The lines `hogdex info` prints.
+pub fn lines(conn: &ConnectionArgs, key_source: Option<KeySource>) -> Vec<(&'static str, String)> {
+    let path = |p: Result<std::path::PathBuf, String>| match p {
+        Ok(p) => crate::text::sanitize(&p.display().to_string()).into_owned(),
+        Err(e) => format!("unknown: {e}"),
+    };
+    let mut out = vec![
+        ("config file", format!("{} (not read yet)", path(config_path()))),
+        ("journal", path(crate::journal::Journal::default_path())),
+        ("log file", path(crate::logging::default_path())),
+        ("state dir", path(crate::logging::state_dir())),
+    ];
+    let key_set = conn.api_key.as_deref().is_some_and(|k| !k.trim().is_empty());
+    out.push((
+        "api key",
+        match (key_set, key_source) {
+            (true, Some(source)) => format!("set (from {})", source.describe()),
+            (true, None) => "set".to_string(),
+            (false, _) => "not set (POSTHOG_PERSONAL_API_KEY or --api-key)".to_string(),
+        },
+    ));
+    if conn.demo {
+        out.push(("connection", "--demo: an in-process sandbox with demo data".to_string()));
+    } else if key_set || conn.host.is_some() || conn.project.is_some() {
+        let host = match resolve_host(conn.host.as_deref().unwrap_or("us"), conn.insecure) {
+            Ok(h) => h.to_string(),
+            Err(e) => format!("invalid: {e}"),
+        };
+        let project = match conn.project.as_deref().unwrap_or("@current").parse::<ProjectRef>() {
+            Ok(ProjectRef::Id(id)) => id.to_string(),
+            Ok(ProjectRef::Current) => "@current (the key owner's current project)".to_string(),
+            Err(e) => format!("invalid: {e}"),
+        };
+        out.push(("host", crate::text::sanitize(&host).into_owned()));
+        out.push(("project", crate::text::sanitize(&project).into_owned()));
+    } else {
+        out.push(("connection", "not configured (see `hogdex --help`)".to_string()));
+    }
+    if conn.read_only {
+        out.push(("read-only", "yes".to_string()));
+    }
+    out
+}
+
+pub fn print(conn: &ConnectionArgs, key_source: Option<KeySource>) -> Result<(), Failure> {
+    let lines = lines(conn, key_source);
+    let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let text: Vec<String> = lines.iter().map(|(k, v)| format!("{k:<width$}  {v}")).collect();
+    super::persons::out(&text.join("\n"))
+}
+
+pub fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "hogdex", &mut buf);
+    write_stdout(&buf)
+}
+
+pub fn man() -> Result<(), Failure> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(|e| Failure::failed(format!("cannot render the man page: {e}")))?;
+    write_stdout(&buf)
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is not a failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::failed(format!("cannot write to stdout: {e}"))),
+    }
+}
