@@ -72,6 +72,8 @@ pub enum Action {
     FocusCohorts,
     RangeWider,
     RangeNarrower,
+    OpenInBrowser,
+    ToggleMouse,
 }
 
 /// One key, as written in help texts.
@@ -204,6 +206,14 @@ pub static REGISTRY: &[ActionSpec] = &[
     spec(Action::RangeWider, &[K::ch(']')], "wider time range", &[C::History], true),
     spec(Action::RangeNarrower, &[K::ch('[')], "narrower time range", &[C::History], true),
     spec(Action::Open, &[K::code(KeyCode::Enter)], "show details", &[C::History], true),
+    spec(
+        Action::OpenInBrowser,
+        &[K::ch('o')],
+        "open the person in PostHog's web app",
+        &[C::List, C::Inspector, C::History],
+        false,
+    ),
+    spec(Action::ToggleMouse, &[K::ch('m')], "mouse on/off (click, wheel)", &[C::Global], false),
     spec(Action::Refresh, &[K::ch('r'), K::ctrl('r')], "refresh / retry", &[C::Global], true),
     spec(Action::Palette, &[K::ch(':')], "command palette", &[C::Global], true),
     spec(Action::Help, &[K::ch('?'), K::code(KeyCode::F(1))], "help", &[C::Global, C::Welcome], true),

@@ -125,6 +125,10 @@ pub enum Cmd {
     },
     /// Read the local journal (newest entries) for `:journal`.
     LoadJournal,
+    /// Open a web page in the user's browser; answers with `Msg::Opened`.
+    OpenUrl(String),
+    /// Turn the terminal's mouse capture on or off.
+    SetMouse(bool),
     /// Start the embedded sandbox and connect to it (welcome screen → demo).
     StartDemo,
     Quit,

@@ -2,6 +2,7 @@
 //! synchronous and does no I/O, and the action registry maps keys to actions. May import `api`
 //! (types only), `text` and ratatui's key/layout types; never `runtime` or `ui`.
 pub mod actions;
+pub mod browser;
 mod cmd;
 pub mod dialog;
 pub mod history;

@@ -232,6 +232,8 @@ pub struct Model {
     pub project_activity: super::history::Pane<super::history::Feed<crate::api::ActivityEntry>>,
     /// A running `:export`: the file and how many persons are written so far (of the total).
     pub export: Option<Export>,
+    /// Mouse capture is on (`m`): click selects, the wheel scrolls.
+    pub mouse: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -285,6 +287,7 @@ impl Model {
             history: Default::default(),
             project_activity: Default::default(),
             export: None,
+            mouse: false,
         }
     }
 

@@ -43,6 +43,11 @@ pub enum Msg {
         what: String,
         result: Result<&'static str, String>,
     },
+    /// `Cmd::OpenUrl` finished: the browser started, or why it could not.
+    Opened {
+        url: String,
+        result: Result<(), String>,
+    },
     /// A write finished: accepted (or a bulk report), or why it failed.
     WriteDone {
         id: u64,

@@ -187,6 +187,10 @@ impl Loop {
                 out.write_all(&bytes).and_then(|()| out.flush()).context("cannot write to the terminal")?;
                 self.msg(then)
             }
+            Event::SetMouse(on) => {
+                terminal::set_mouse(tui.backend_mut(), on).context("cannot set up the mouse")?;
+                false
+            }
             Event::DemoReady { client, sandbox, conn } => {
                 let msg = self.exec.demo_ready(client, sandbox, conn);
                 self.msg(msg)

@@ -38,6 +38,7 @@ impl Headless {
         };
         let mut exec = Executor::new(tx, Some(client), DemoOptions::default());
         exec.set_read_only(read_only);
+        exec.disable_browser();
         exec.set_journal(journal);
         let mut model = Model::new(Utc::now(), Some(conn), read_only);
         model.width = width;
@@ -165,6 +166,8 @@ impl Headless {
             // There is no terminal to write OSC 52 to; what follows still happens.
             Event::Write { then, .. } => then,
             Event::DemoReady { client, sandbox, conn } => self.exec.demo_ready(client, sandbox, conn),
+            // No terminal, no mouse.
+            Event::SetMouse(_) => return,
         };
         self.msg(msg);
     }

@@ -27,6 +27,8 @@ pub(crate) enum Event {
         bytes: Vec<u8>,
         then: Msg,
     },
+    /// Turn the terminal's mouse capture on or off (between two frames).
+    SetMouse(bool),
     /// The demo sandbox started: use this client from now on, keep the server alive.
     DemoReady {
         client: Client,
@@ -66,6 +68,8 @@ pub(crate) struct Executor {
     clipboard: Arc<Clipboard>,
     /// Try the system clipboard before OSC 52 (decided once, from the environment).
     native_clipboard: bool,
+    /// Try to start a browser for `Cmd::OpenUrl` (decided once, from the environment).
+    browser: bool,
     demo: DemoOptions,
     demo_starting: bool,
     /// Kept alive for the process lifetime once started (`--demo` or from the welcome screen).
@@ -100,6 +104,7 @@ impl Executor {
             timers: HashMap::new(),
             clipboard: Arc::new(Clipboard::default()),
             native_clipboard: Clipboard::native_plausible(),
+            browser: Clipboard::native_plausible(),
             demo,
             demo_starting: false,
             sandbox: None,
@@ -113,6 +118,11 @@ impl Executor {
     /// `--read-only`: every `Cmd::Write` is answered with the refusal and nothing is sent.
     pub fn set_read_only(&mut self, read_only: bool) {
         self.read_only = read_only;
+    }
+
+    /// Never start a browser (tests, `Headless`): `Cmd::OpenUrl` answers that none could start.
+    pub fn disable_browser(&mut self) {
+        self.browser = false;
     }
 
     /// Journal writes to `journal` instead of the default path (tests, `Headless`).
@@ -363,6 +373,10 @@ impl Executor {
                     let _ = tx.send(Event::Msg(Msg::JournalLoaded(result)));
                 });
             }
+            Cmd::OpenUrl(url) => self.open_url(url),
+            Cmd::SetMouse(on) => {
+                let _ = self.tx.send(Event::SetMouse(on));
+            }
             Cmd::StartDemo => self.start_demo(),
             Cmd::Quit => return Flow::Quit,
         }
@@ -434,6 +448,21 @@ impl Executor {
                 Err(_) => fallback(&text, what),
             };
             let _ = tx.send(event);
+        });
+    }
+
+    /// Starts the user's browser on `url` (blocking, so off the loop). Not tried without a display
+    /// or over SSH: a text-mode browser would take over the terminal, a remote one is unseen.
+    fn open_url(&mut self, url: String) {
+        let tx = self.tx.clone();
+        if !self.browser {
+            let result = Err("no display to show a browser on".to_string());
+            let _ = tx.send(Event::Msg(Msg::Opened { url, result }));
+            return;
+        }
+        tokio::task::spawn_blocking(move || {
+            let result = webbrowser::open(&url).map_err(|e| e.to_string());
+            let _ = tx.send(Event::Msg(Msg::Opened { url, result }));
         });
     }
 
@@ -585,7 +614,9 @@ mod tests {
 
     fn executor() -> (Executor, UnboundedReceiver<Event>) {
         let (tx, rx) = unbounded_channel();
-        (Executor::new(tx, None, DemoOptions { persons: 3, fixtures: None }), rx)
+        let mut exec = Executor::new(tx, None, DemoOptions { persons: 3, fixtures: None });
+        exec.disable_browser();
+        (exec, rx)
     }
 
     async fn next_msg(rx: &mut UnboundedReceiver<Event>) -> Msg {
@@ -593,7 +624,24 @@ mod tests {
             Event::Msg(m) => m,
             Event::Write { then, .. } => then,
             Event::DemoReady { conn, .. } => Msg::Connected(conn),
+            Event::SetMouse(on) => panic!("unexpected SetMouse({on})"),
         }
+    }
+
+    #[tokio::test]
+    async fn open_url_without_a_browser_says_so_and_mouse_goes_to_the_terminal() {
+        let (mut exec, mut rx) = executor();
+        exec.run(Cmd::OpenUrl("https://us.posthog.com/project/1/person/a".into()));
+        match next_msg(&mut rx).await {
+            Msg::Opened { url, result: Err(e) } => {
+                assert_eq!(url, "https://us.posthog.com/project/1/person/a");
+                assert!(e.contains("no display"), "{e}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        exec.run(Cmd::SetMouse(true));
+        assert!(matches!(rx.recv().await, Some(Event::SetMouse(true))));
+        assert_quiet(&mut rx).await;
     }
 
     /// Nothing else is waiting once every spawned task has had its turn.

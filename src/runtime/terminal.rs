@@ -1,5 +1,6 @@
 //! Terminal setup and restore: raw mode, the alternate screen and bracketed paste on (mouse
-//! capture stays off so people can select text). The terminal is restored on normal exit, on
+//! capture starts off so people can select text; `m` turns it on through [`set_mouse`], and
+//! restore always turns it off). The terminal is restored on normal exit, on
 //! panic (a hook that restores, runs the previous hook, then exits 101) and on
 //! SIGTERM/SIGINT/SIGHUP.
 use ratatui::Terminal;
@@ -42,8 +43,18 @@ pub fn enter() -> io::Result<Tui> {
     setup().inspect_err(|_| restore())
 }
 
-/// Gives the terminal back: bracketed paste off, main screen, cursor visible, raw mode off.
-/// Safe to call more than once and from a panic hook; errors are ignored (nothing to report to).
+/// Turns mouse capture on or off.
+pub fn set_mouse(out: &mut impl Write, on: bool) -> io::Result<()> {
+    if on {
+        ratatui::crossterm::execute!(out, event::EnableMouseCapture)
+    } else {
+        ratatui::crossterm::execute!(out, event::DisableMouseCapture)
+    }
+}
+
+/// Gives the terminal back: mouse capture and bracketed paste off, main screen, cursor visible,
+/// raw mode off. Safe to call more than once and from a panic hook; errors are ignored (nothing
+/// to report to).
 pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return;

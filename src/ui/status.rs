@@ -40,6 +40,10 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
         left.push(Span::raw(" "));
         left.push(Span::styled("[RO]", t.badge));
     }
+    if m.mouse {
+        left.push(Span::raw(" "));
+        left.push(Span::styled("mouse on", t.muted));
+    }
     if m.is_busy() {
         left.push(Span::raw(" "));
         left.push(Span::styled(SPINNER[m.spinner % SPINNER.len()], t.accent));

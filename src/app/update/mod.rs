@@ -6,10 +6,13 @@ mod fields;
 mod history;
 mod inspect;
 mod list;
+mod mouse;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_history;
+#[cfg(test)]
+mod tests_mouse;
 #[cfg(test)]
 mod tests_writes;
 mod writes;
@@ -38,7 +41,7 @@ pub fn init(model: &mut Model) -> Vec<Cmd> {
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
         Msg::Key(key) => on_key(model, key),
-        Msg::Mouse(_) => Vec::new(),
+        Msg::Mouse(ev) => mouse::event(model, ev),
         Msg::Paste(text) => fields::paste(model, &text),
         Msg::Resize { width, height } => {
             model.width = width;
@@ -88,6 +91,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
             Vec::new()
         }
+        Msg::Opened { url, result } => mouse::opened(model, url, result),
         Msg::WriteDone { id, result } => writes::done(model, id, result),
         Msg::WriteProgress { id, done, total } => writes::progress(model, id, done, total),
         Msg::Checked { id, result } => writes::checked(model, id, result),
@@ -210,6 +214,8 @@ pub(crate) fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::EditJson => dialogs::edit_json(model),
         Action::DeleteEvents => dialogs::delete_events(model),
         Action::Split => dialogs::split(model),
+        Action::OpenInBrowser => mouse::open_in_browser(model),
+        Action::ToggleMouse => mouse::toggle(model),
         Action::StartDemo => {
             model.welcome_error = None;
             model.push_message(Level::Info, "Starting the demo sandbox…");
