@@ -136,11 +136,7 @@ async fn info_prints_paths_and_the_connection_but_never_the_key() {
     let has =
         |out: &str, label: &str, value: &str| out.lines().any(|l| l.starts_with(label) && l.contains(value));
     let cfg = config.join("hogdex/config.toml").display().to_string();
-    assert!(
-        has(&bare.stdout, "config file", &cfg) && bare.stdout.contains("not read yet"),
-        "{}",
-        bare.stdout
-    );
+    assert!(has(&bare.stdout, "config file", &cfg) && bare.stdout.contains("not found"), "{}", bare.stdout);
     assert!(has(&bare.stdout, "journal", &state.join("hogdex/journal.jsonl").display().to_string()));
     assert!(has(&bare.stdout, "log file", &state.join("hogdex/hogdex.log").display().to_string()));
     assert!(has(&bare.stdout, "state dir", &state.join("hogdex").display().to_string()));

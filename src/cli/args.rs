@@ -32,6 +32,10 @@ pub struct Cli {
 pub enum KeySource {
     Flag,
     Env,
+    /// The profile's `api_key_command`.
+    Command,
+    /// The profile's `api_key` in the config file.
+    Config,
 }
 
 impl KeySource {
@@ -39,6 +43,8 @@ impl KeySource {
         match self {
             KeySource::Flag => "the --api-key flag",
             KeySource::Env => "POSTHOG_PERSONAL_API_KEY",
+            KeySource::Command => "the profile's api_key_command",
+            KeySource::Config => "the profile's api_key in the config file",
         }
     }
 }
@@ -75,6 +81,9 @@ pub struct ConnectionArgs {
     /// Run against an embedded PostHog-compatible sandbox with demo data (no account needed)
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Config profile to use (see `hogdex info` for the config file) [default: default_profile]
+    #[arg(long, global = true, env = "HOGDEX_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
     /// PostHog host: `us`, `eu`, or a URL such as https://posthog.example.com
     #[arg(long, global = true, env = "POSTHOG_HOST", value_name = "HOST")]
     pub host: Option<String>,
@@ -93,9 +102,10 @@ pub struct ConnectionArgs {
     /// Seconds before a request is abandoned
     #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
-    /// TUI: seconds a confirmed deletion waits (u undoes it meanwhile); 0 sends at once
-    #[arg(long, global = true, default_value_t = 5, value_name = "SECS")]
-    pub delete_grace: u64,
+    /// TUI: seconds a confirmed deletion waits (u undoes it meanwhile); 0 sends at once [default:
+    /// settings.delete_grace_secs, else 5]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub delete_grace: Option<u64>,
     /// TUI: allow editing and deleting PostHog's own $-properties (read-only by default)
     #[arg(long, global = true)]
     pub allow_dollar_edits: bool,
@@ -460,9 +470,12 @@ mod tests {
         let cli =
             Cli::try_parse_from(["hogdex", "--delete-grace", "0", "--allow-dollar-edits", "--read-only"])
                 .unwrap();
-        assert_eq!((cli.conn.delete_grace, cli.conn.allow_dollar_edits, cli.conn.read_only), (0, true, true));
+        assert_eq!(
+            (cli.conn.delete_grace, cli.conn.allow_dollar_edits, cli.conn.read_only),
+            (Some(0), true, true)
+        );
         let defaults = Cli::try_parse_from(["hogdex"]).unwrap();
-        assert_eq!((defaults.conn.delete_grace, defaults.conn.allow_dollar_edits), (5, false));
+        assert_eq!((defaults.conn.delete_grace, defaults.conn.allow_dollar_edits), (None, false));
     }
 
     #[test]

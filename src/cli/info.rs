@@ -1,38 +1,58 @@
 //! `hogdex info`: the paths hogdex uses and the connection flags/environment resolve to, and
 //! `hogdex completions` / `hogdex man`, generated from the clap definition. Needs no connection;
 //! the key itself is never printed, only whether it is set and where it came from.
+use super::Configured;
 use super::Failure;
-use super::args::{Cli, ConnectionArgs, KeySource};
+use super::args::{Cli, ConnectionArgs};
 use crate::api::{ProjectRef, resolve_host};
 use clap::CommandFactory;
 use std::io::Write;
 
 /// `$XDG_CONFIG_HOME/hogdex/config.toml`, else `~/.config/hogdex/config.toml`.
 pub fn config_path() -> Result<std::path::PathBuf, String> {
-    use etcetera::BaseStrategy;
-    let xdg = etcetera::base_strategy::Xdg::new().map_err(|e| format!("no home directory ({e})"))?;
-    Ok(xdg.config_dir().join("hogdex").join("config.toml"))
+    crate::config::default_path()
 }
 
 /// The lines `hogdex info` prints.
-pub fn lines(conn: &ConnectionArgs, key_source: Option<KeySource>) -> Vec<(&'static str, String)> {
+pub fn lines(conn: &ConnectionArgs, configured: Option<&Configured>) -> Vec<(&'static str, String)> {
     let path = |p: Result<std::path::PathBuf, String>| match p {
         Ok(p) => crate::text::sanitize(&p.display().to_string()).into_owned(),
         Err(e) => format!("unknown: {e}"),
     };
     let mut out = vec![
-        ("config file", format!("{} (not read yet)", path(config_path()))),
+        (
+            "config file",
+            match configured {
+                Some(c) if c.loaded => format!("{} (read)", path(c.path.clone())),
+                _ => format!("{} (not found: using defaults)", path(config_path())),
+            },
+        ),
         ("journal", path(crate::journal::Journal::default_path())),
         ("log file", path(crate::logging::default_path())),
         ("state dir", path(crate::logging::state_dir())),
     ];
-    let key_set = conn.api_key.as_deref().is_some_and(|k| !k.trim().is_empty());
+    out.push((
+        "profile",
+        match configured.and_then(|c| c.profile.as_deref()) {
+            Some(p) => crate::text::sanitize(p).into_owned(),
+            None => "none".to_string(),
+        },
+    ));
+    let command_not_run = configured.is_some_and(|c| c.command_not_run);
+    let key_set = command_not_run || conn.api_key.as_deref().is_some_and(|k| !k.trim().is_empty());
+    let key_source = configured.and_then(|c| c.key_source);
     out.push((
         "api key",
         match (key_set, key_source) {
+            (true, Some(source)) if command_not_run => {
+                format!("from {} (not run by info)", source.describe())
+            }
             (true, Some(source)) => format!("set (from {})", source.describe()),
             (true, None) => "set".to_string(),
-            (false, _) => "not set (POSTHOG_PERSONAL_API_KEY or --api-key)".to_string(),
+            (false, _) => {
+                "not set (--api-key, POSTHOG_PERSONAL_API_KEY, or a profile's api_key_command/api_key)"
+                    .to_string()
+            }
         },
     ));
     if conn.demo {
@@ -58,8 +78,8 @@ pub fn lines(conn: &ConnectionArgs, key_source: Option<KeySource>) -> Vec<(&'sta
     out
 }
 
-pub fn print(conn: &ConnectionArgs, key_source: Option<KeySource>) -> Result<(), Failure> {
-    let lines = lines(conn, key_source);
+pub fn print(conn: &ConnectionArgs, configured: Option<&Configured>) -> Result<(), Failure> {
+    let lines = lines(conn, configured);
     let width = lines.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let text: Vec<String> = lines.iter().map(|(k, v)| format!("{k:<width$}  {v}")).collect();
     super::persons::out(&text.join("\n"))

@@ -11,7 +11,7 @@ mod persons;
 mod render;
 
 pub use args::{Cli, Command, ConnectionArgs, FunnelArgs, KeySource, ListFormat, PersonsCommand};
-pub use connect::{Connection, NOT_CONFIGURED, connect};
+pub use connect::{Configured, Connection, NOT_CONFIGURED, configure, connect};
 pub use info::config_path;
 
 use crate::writes::Writer;
@@ -64,7 +64,23 @@ pub fn init_logging(cli: &Cli) {
 }
 
 /// Runs a subcommand to completion and reports the outcome as an exit code.
-pub async fn run(cli: Cli) -> ExitCode {
+pub async fn run(mut cli: Cli) -> ExitCode {
+    // The config file matters only to commands that connect, and to `info`.
+    let needs_config =
+        matches!(cli.command, None | Some(Command::Persons(_) | Command::Projects { .. } | Command::Info));
+    let demo = cli.conn.demo;
+    let configured = if needs_config {
+        let run_command = !demo && !matches!(cli.command, Some(Command::Info));
+        match configure(&mut cli.conn, cli.key_source, run_command) {
+            Ok(c) => Some(c),
+            Err(f) => {
+                eprintln!("hogdex: {}", crate::text::sanitize(&f.message));
+                return ExitCode::from(f.code);
+            }
+        }
+    } else {
+        None
+    };
     let result = match cli.command {
         Some(Command::Sandbox(args)) => {
             crate::sandbox::run(args).await.map_err(|e| Failure::failed(format!("{e:#}")))
@@ -78,7 +94,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             with_connection(&cli.conn, |w| Box::pin(persons::projects(w.client(), json))).await
         }
         Some(Command::Journal { limit, json }) => journal::print(limit, json),
-        Some(Command::Info) => info::print(&cli.conn, cli.key_source),
+        Some(Command::Info) => info::print(&cli.conn, configured.as_ref()),
         Some(Command::Completions { shell }) => info::completions(shell),
         Some(Command::Man) => info::man(),
         None => no_command(&cli.conn).await,
@@ -128,7 +144,7 @@ async fn no_command(conn: &ConnectionArgs) -> Result<(), Failure> {
         read_only: conn.read_only,
         sandbox: None,
         demo: conn.demo_options(),
-        grace: std::time::Duration::from_secs(conn.delete_grace),
+        grace: std::time::Duration::from_secs(conn.delete_grace.unwrap_or(5)),
         allow_dollar_edits: conn.allow_dollar_edits,
     };
     if configured {
@@ -138,7 +154,7 @@ async fn no_command(conn: &ConnectionArgs) -> Result<(), Failure> {
         let info = crate::app::Connection {
             host: connection.client.host().as_str().to_string(),
             project: connection.client.project().to_string(),
-            profile: None,
+            profile: if connection.sandbox.is_some() { None } else { conn.profile.clone() },
             demo: connection.sandbox.is_some(),
         };
         start.connection = Some(crate::runtime::Connected { client: connection.client, info });

@@ -123,9 +123,11 @@ pub struct Run {
 pub async fn run_hogdex(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_hogdex"));
     cmd.args(args);
-    for var in ["POSTHOG_PERSONAL_API_KEY", "POSTHOG_HOST", "POSTHOG_PROJECT_ID"] {
+    for var in ["POSTHOG_PERSONAL_API_KEY", "POSTHOG_HOST", "POSTHOG_PROJECT_ID", "HOGDEX_PROFILE"] {
         cmd.env_remove(var);
     }
+    // Never the user's own config file (a test that wants one passes XDG_CONFIG_HOME itself).
+    cmd.env("XDG_CONFIG_HOME", std::env::temp_dir().join("hogdex-tests-no-config"));
     cmd.envs(env.iter().copied());
     let out =
         tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("hogdex finishes").unwrap();

@@ -1,0 +1,492 @@
+//! The config file (`$XDG_CONFIG_HOME/hogdex/config.toml`): profiles (host, project, key source,
+//! read-only) and settings, and the pure resolution of flags/environment/profile into what the
+//! CLI and TUI use. A missing file is the defaults; a bad one is a [`ConfigError`] naming the file,
+//! the line and column, the key and what was expected — never a value from the file, so a key
+//! written there cannot leak through an error.
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// `$XDG_CONFIG_HOME/hogdex/config.toml`, else `~/.config/hogdex/config.toml`.
+pub fn default_path() -> Result<PathBuf, String> {
+    use etcetera::BaseStrategy;
+    let xdg = etcetera::base_strategy::Xdg::new().map_err(|e| format!("no home directory ({e})"))?;
+    Ok(xdg.config_dir().join("hogdex").join("config.toml"))
+}
+
+/// The whole config file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The profile used when neither `--profile` nor `HOGDEX_PROFILE` names one.
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+    #[serde(default)]
+    pub settings: Settings,
+    /// Whether the file existed (false: these are the defaults).
+    #[serde(skip)]
+    pub loaded: bool,
+    /// Whether the file is readable by group or others (checked on Unix).
+    #[serde(skip)]
+    pub readable_by_others: bool,
+}
+
+/// One `[profiles.<name>]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// `us`, `eu`, or a URL.
+    pub host: Option<String>,
+    /// A project id, or `"@current"`.
+    pub project: Option<ProjectSetting>,
+    pub read_only: Option<bool>,
+    /// Run through `sh -c`; its stdout, trimmed, is the key.
+    pub api_key_command: Option<String>,
+    /// The key in plain text (warned about when the file is readable by others).
+    pub api_key: Option<Secret>,
+}
+
+/// `[settings]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// TUI: seconds a confirmed deletion waits before it is sent.
+    pub delete_grace_secs: u64,
+    /// TUI: allow editing PostHog's own `$`-properties.
+    pub allow_dollar_edits: bool,
+    /// TUI: mouse support (not wired yet).
+    pub mouse: bool,
+    /// Log level when neither `--log-level` nor `HOGDEX_LOG` is given (not wired yet).
+    pub log_level: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { delete_grace_secs: 5, allow_dollar_edits: false, mouse: false, log_level: None }
+    }
+}
+
+/// A project id or `@current`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectSetting {
+    Id(u64),
+    Current,
+}
+
+impl fmt::Display for ProjectSetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProjectSetting::Id(id) => write!(f, "{id}"),
+            ProjectSetting::Current => f.write_str("@current"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ProjectSetting;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a project id (a positive integer) or \"@current\"")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                u64::try_from(v)
+                    .ok()
+                    .filter(|v| *v > 0)
+                    .map(ProjectSetting::Id)
+                    .ok_or_else(|| E::custom("expected a project id (a positive integer) or \"@current\""))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(-1))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                match v {
+                    "@current" => Ok(ProjectSetting::Current),
+                    _ => match v.parse::<u64>() {
+                        Ok(id) if id > 0 => Ok(ProjectSetting::Id(id)),
+                        _ => Err(E::custom("expected a project id (a positive integer) or \"@current\"")),
+                    },
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A key from the config file or a command: never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// A config file that cannot be used. `Display` is one or a few lines, never a value from the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based line and column, when known.
+    pub position: Option<(usize, usize)>,
+    /// The key the error is about, when known (e.g. `profiles.prod.read_only`).
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "bad config file {}", self.path.display())?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": at `{key}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads `path`; a missing file is the defaults.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let err =
+            |message: String| ConfigError { path: path.to_path_buf(), position: None, key: None, message };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(err(format!("cannot read it: {e}"))),
+        };
+        let mut config = Self::parse(&text).map_err(|mut e| {
+            e.path = path.to_path_buf();
+            e
+        })?;
+        config.loaded = true;
+        config.readable_by_others = readable_by_others(path);
+        Ok(config)
+    }
+
+    /// Parses config text (the error's `path` is empty; [`Config::load`] fills it in).
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let start = e.span().map(|s| s.start.min(text.len()));
+            let position = start.map(|s| line_col(text, s));
+            let key = start.and_then(|s| key_at(text, s));
+            let mut message = clean_message(e.message());
+            // A wrong type echoes the value: not for the key's own fields.
+            if key.as_deref().is_some_and(|k| k.contains("api_key"))
+                && let Some(rest) = message.strip_prefix("invalid type: ")
+            {
+                let expected = rest.find(", expected").map_or("", |i| &rest[i..]);
+                message = format!("invalid type{expected}");
+            }
+            ConfigError { path: PathBuf::new(), position, key, message }
+        })?;
+        if let Some(name) = &config.default_profile
+            && !config.profiles.contains_key(name)
+        {
+            let position = text.find("default_profile").map(|s| line_col(text, s));
+            return Err(ConfigError {
+                path: PathBuf::new(),
+                position,
+                key: Some("default_profile".into()),
+                message: unknown_profile(name, &config),
+            });
+        }
+        Ok(config)
+    }
+
+    /// Whether any profile keeps a key in the file.
+    pub fn has_plain_keys(&self) -> bool {
+        self.profiles.values().any(|p| p.api_key.is_some())
+    }
+
+    /// The warning to print when the file holds a key and others can read it.
+    pub fn permission_warning(&self, path: &Path) -> Option<String> {
+        (self.readable_by_others && self.has_plain_keys()).then(|| {
+            format!(
+                "warning: {} holds an API key and is readable by other users; run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_: &Path) -> bool {
+    false
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The dotted key on the line at `offset` (`table.key`), from the text before `=` and the
+/// nearest `[table]` header above; never the value.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = floor_char_boundary(text, offset);
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let header = text[..line_start].lines().rev().map(str::trim).find_map(|l| {
+        l.strip_prefix('[')
+            .and_then(|l| l.strip_suffix(']'))
+            .map(|h| h.trim_matches(['[', ']']).trim().to_string())
+    });
+    let trimmed = line.trim();
+    if let Some(h) = trimmed.strip_prefix('[') {
+        let h = h.trim_start_matches('[');
+        let h = h.split(']').next().unwrap_or(h).trim();
+        return (!h.is_empty()).then(|| h.to_string());
+    }
+    let (key, _) = trimmed.split_once('=')?;
+    let key = key.trim();
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "_-.\"' ".contains(c));
+    if !plain(key) {
+        return None;
+    }
+    Some(match header {
+        Some(h) => format!("{h}.{key}"),
+        None => key.to_string(),
+    })
+}
+
+/// toml's message, on one line.
+fn clean_message(m: &str) -> String {
+    m.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn unknown_profile(name: &str, config: &Config) -> String {
+    let known: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
+    let name = crate::text::sanitize(name);
+    if known.is_empty() {
+        format!("unknown profile `{name}`: the config file defines no profiles")
+    } else {
+        format!("unknown profile `{name}`; known profiles: {}", known.join(", "))
+    }
+}
+
+/// Where the key comes from, in order of precedence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyPlan {
+    /// `--api-key` (`flag`) or `POSTHOG_PERSONAL_API_KEY`: already in hand.
+    Given {
+        from_flag: bool,
+    },
+    /// The profile's `api_key_command`, not run yet.
+    Command(String),
+    /// The profile's `api_key`.
+    File,
+    None,
+}
+
+impl KeyPlan {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            KeyPlan::Given { from_flag: true } => "the --api-key flag",
+            KeyPlan::Given { from_flag: false } => "POSTHOG_PERSONAL_API_KEY",
+            KeyPlan::Command(_) => "the profile's api_key_command",
+            KeyPlan::File => "the profile's api_key in the config file",
+            KeyPlan::None => "nowhere",
+        }
+    }
+}
+
+/// What flags and environment said (clap has already merged each flag with its variable).
+#[derive(Debug, Clone, Default)]
+pub struct CliInputs {
+    pub profile: Option<String>,
+    /// Whether `--api-key`/`POSTHOG_PERSONAL_API_KEY` is set, and whether by the flag.
+    pub key_given: Option<bool>,
+    pub host: Option<String>,
+    pub project: Option<String>,
+    pub read_only: bool,
+    pub delete_grace: Option<u64>,
+    pub allow_dollar_edits: bool,
+}
+
+/// Flags, environment and config resolved together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub profile: Option<String>,
+    pub key: KeyPlan,
+    pub host: String,
+    pub project: String,
+    pub read_only: bool,
+    pub delete_grace: u64,
+    pub allow_dollar_edits: bool,
+}
+
+/// Resolves flags/environment over the selected profile over the defaults. An unknown profile is
+/// an error listing the known ones.
+pub fn resolve(cli: &CliInputs, config: &Config) -> Result<Resolved, String> {
+    let name = cli.profile.clone().filter(|p| !p.is_empty()).or_else(|| config.default_profile.clone());
+    let profile = match &name {
+        Some(n) => Some(config.profiles.get(n).ok_or_else(|| unknown_profile(n, config))?),
+        None => None,
+    };
+    let key = match (cli.key_given, profile) {
+        (Some(from_flag), _) => KeyPlan::Given { from_flag },
+        (None, Some(Profile { api_key_command: Some(cmd), .. })) => KeyPlan::Command(cmd.clone()),
+        (None, Some(Profile { api_key: Some(_), .. })) => KeyPlan::File,
+        _ => KeyPlan::None,
+    };
+    let host =
+        cli.host.clone().or_else(|| profile.and_then(|p| p.host.clone())).unwrap_or_else(|| "us".into());
+    let project = cli
+        .project
+        .clone()
+        .or_else(|| profile.and_then(|p| p.project.as_ref()).map(ToString::to_string))
+        .unwrap_or_else(|| "@current".into());
+    Ok(Resolved {
+        profile: name,
+        key,
+        host,
+        project,
+        read_only: cli.read_only || profile.and_then(|p| p.read_only).unwrap_or(false),
+        delete_grace: cli.delete_grace.unwrap_or(config.settings.delete_grace_secs),
+        allow_dollar_edits: cli.allow_dollar_edits || config.settings.allow_dollar_edits,
+    })
+}
+
+/// Runs an `api_key_command` through `sh -c` and returns its stdout, trimmed. A failure says so
+/// with the exit status and the first line of stderr — never stdout, which may hold the key.
+pub fn run_key_command(command: &str) -> Result<Secret, String> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .map_err(|e| format!("cannot run the profile's api_key_command: {e}"))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+        let status = match out.status.code() {
+            Some(c) => format!("exit status {c}"),
+            None => "killed by a signal".to_string(),
+        };
+        return Err(if first.is_empty() {
+            format!("the profile's api_key_command failed ({status})")
+        } else {
+            format!("the profile's api_key_command failed ({status}): {}", crate::text::sanitize(first))
+        });
+    }
+    let key = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if key.is_empty() {
+        return Err("the profile's api_key_command printed nothing".into());
+    }
+    Ok(Secret(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            r#"
+default_profile = "main"
+[profiles.main]
+host = "eu"
+project = 42
+api_key_command = "echo k"
+api_key = "phx_file"
+[profiles.plain]
+api_key = "phx_file"
+read_only = true
+[profiles.bare]
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn key_order_is_flag_env_command_file() {
+        let c = config();
+        let mut cli = CliInputs { key_given: Some(true), ..Default::default() };
+        assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::Given { from_flag: true });
+        cli.key_given = Some(false);
+        assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::Given { from_flag: false });
+        cli.key_given = None;
+        assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::Command("echo k".into()));
+        cli.profile = Some("plain".into());
+        assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::File);
+        cli.profile = Some("bare".into());
+        assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::None);
+    }
+
+    #[test]
+    fn host_project_read_only_and_settings() {
+        let c = config();
+        let r = resolve(&CliInputs::default(), &c).unwrap();
+        assert_eq!((r.profile.as_deref(), r.host.as_str(), r.project.as_str()), (Some("main"), "eu", "42"));
+        assert!(!r.read_only);
+        assert_eq!(r.delete_grace, 5);
+        let cli = CliInputs {
+            host: Some("us".into()),
+            project: Some("7".into()),
+            profile: Some("plain".into()),
+            delete_grace: Some(0),
+            ..Default::default()
+        };
+        let r = resolve(&cli, &c).unwrap();
+        assert_eq!((r.host.as_str(), r.project.as_str(), r.read_only, r.delete_grace), ("us", "7", true, 0));
+        let r = resolve(&CliInputs::default(), &Config::default()).unwrap();
+        assert_eq!((r.profile, r.host.as_str(), r.project.as_str()), (None, "us", "@current"));
+    }
+
+    #[test]
+    fn unknown_profile_lists_known_ones() {
+        let cli = CliInputs { profile: Some("nope".into()), ..Default::default() };
+        let e = resolve(&cli, &config()).unwrap_err();
+        assert!(e.contains("nope") && e.contains("bare, main, plain"), "{e}");
+    }
+
+    #[test]
+    fn errors_name_line_and_key_but_not_values() {
+        let e = Config::parse("[profiles.p]\nhost = \"us\"\nread_only = \"yes\"\n").unwrap_err();
+        assert_eq!(e.position.map(|p| p.0), Some(3));
+        assert_eq!(e.key.as_deref(), Some("profiles.p.read_only"));
+        let e = Config::parse("[settings]\nmuose = true\n").unwrap_err();
+        assert!(e.message.contains("muose"), "{e}");
+        let e = Config::parse("[profiles.p]\napi_key = \"phx_secret\" x\n").unwrap_err();
+        assert_eq!(e.position.map(|p| p.0), Some(2));
+        assert!(!e.to_string().contains("phx_secret"), "{e}");
+        let e = Config::parse("[profiles.p]\napi_key = 123456789\n").unwrap_err();
+        assert_eq!(e.message, "invalid type, expected a string");
+        assert!(format!("{:?}", config()).contains("Secret(…)"));
+        assert!(!format!("{:?}", config()).contains("phx_file"));
+    }
+
+    #[test]
+    fn key_command_failure_hides_stdout() {
+        let e = run_key_command("echo phx_leak; echo 'no such entry' >&2; exit 3").unwrap_err();
+        assert!(e.contains("exit status 3") && e.contains("no such entry"), "{e}");
+        assert!(!e.contains("phx_leak"));
+        assert_eq!(run_key_command("printf ' phx_ok \\n'").unwrap(), Secret("phx_ok".into()));
+    }
+}
