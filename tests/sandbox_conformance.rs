@@ -6,7 +6,10 @@
 use std::future::Future;
 use std::time::Duration;
 
-use hogdex::sandbox::{DEMO_KEY, FixturePerson, SandboxConfig, SandboxHandle, spawn};
+mod common;
+
+use common::raw::Api;
+use hogdex::sandbox::{DEMO_KEY, FixturePerson, SandboxConfig, spawn};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -45,66 +48,7 @@ async fn start(persons: usize, fixtures: Vec<FixturePerson>) -> Api {
 }
 
 async fn start_with(config: SandboxConfig) -> Api {
-    let sandbox = spawn(config).await.expect("sandbox starts");
-    Api { base: sandbox.base_url(), key: sandbox.key().to_owned(), http: reqwest::Client::new(), sandbox }
-}
-
-struct Api {
-    base: String,
-    key: String,
-    http: reqwest::Client,
-    sandbox: SandboxHandle,
-}
-
-struct Resp {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    text: String,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text))
-    }
-}
-
-impl Api {
-    fn persons(&self) -> String {
-        format!("{}/api/projects/1/persons", self.base)
-    }
-
-    async fn call(&self, method: Method, url: &str, body: Option<Value>) -> Resp {
-        let mut req = self.http.request(method, url).header("Authorization", format!("Bearer {}", self.key));
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.expect("request sent");
-        Resp {
-            status: resp.status(),
-            headers: resp.headers().clone(),
-            text: resp.text().await.expect("body read"),
-        }
-    }
-
-    async fn get(&self, url: &str) -> Resp {
-        self.call(Method::GET, url, None).await
-    }
-
-    async fn get_json(&self, url: &str) -> Value {
-        let resp = self.get(url).await;
-        assert_eq!(resp.status, StatusCode::OK, "GET {url}: {}", resp.text);
-        resp.json()
-    }
-
-    async fn post(&self, url: &str, body: Value) -> Resp {
-        self.call(Method::POST, url, Some(body)).await
-    }
-
-    /// `results` of a persons list query (path relative to the persons prefix).
-    async fn list(&self, query: &str) -> Vec<Value> {
-        let body = self.get_json(&format!("{}/{query}", self.persons())).await;
-        body["results"].as_array().expect("results").clone()
-    }
+    Api::start(config).await
 }
 
 fn uuids(results: &[Value]) -> Vec<String> {

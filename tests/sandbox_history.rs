@@ -3,7 +3,10 @@
 //! `EventsQuery`, and the legacy actor endpoints (funnel, funnel correlation, lifecycle) with
 //! their envelopes, `next` links, 400 bodies and scoped-key 403s.
 
-use hogdex::sandbox::{FixturePerson, SandboxConfig, SandboxHandle, spawn};
+mod common;
+
+use common::raw::{Api, Resp};
+use hogdex::sandbox::{FixturePerson, SandboxConfig};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -143,35 +146,11 @@ fn config() -> SandboxConfig {
 }
 
 async fn start_with(config: SandboxConfig) -> Api {
-    let sandbox = spawn(config).await.expect("sandbox starts");
-    Api {
-        base: sandbox.base_url(),
-        key: sandbox.key().to_owned(),
-        http: reqwest::Client::new(),
-        _sandbox: sandbox,
-    }
+    Api::start(config).await
 }
 
 async fn start() -> Api {
     start_with(config()).await
-}
-
-struct Api {
-    base: String,
-    key: String,
-    http: reqwest::Client,
-    _sandbox: SandboxHandle,
-}
-
-struct Resp {
-    status: StatusCode,
-    text: String,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text))
-    }
 }
 
 /// A query string encoded the way a browser would (`form_urlencoded`).
@@ -183,25 +162,8 @@ fn qs(pairs: &[(&str, &str)]) -> String {
     s.finish()
 }
 
+/// Endpoint helpers for these tests, on the shared raw client.
 impl Api {
-    fn persons(&self) -> String {
-        format!("{}/api/projects/1/persons", self.base)
-    }
-
-    async fn call(&self, method: Method, url: &str, body: Option<Value>) -> Resp {
-        let mut req = self.http.request(method, url).header("Authorization", format!("Bearer {}", self.key));
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        Resp { status, text: resp.text().await.unwrap() }
-    }
-
-    async fn get(&self, url: &str) -> Resp {
-        self.call(Method::GET, url, None).await
-    }
-
     async fn timeline(&self, id: &str, pairs: &[(&str, &str)]) -> Resp {
         self.get(&format!("{}/{id}/properties_timeline/?{}", self.persons(), qs(pairs))).await
     }

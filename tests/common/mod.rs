@@ -1,5 +1,6 @@
 //! Shared test helpers: a sandbox with known fixture persons, a client for it, bounded waiting.
 #![allow(dead_code)]
+pub mod raw;
 use hogdex::api::{ApiKey, Client, ClientOptions, Pacer, ProjectRef, resolve_host};
 use hogdex::sandbox::{SandboxConfig, SandboxHandle, spawn};
 use serde_json::{Value, json};

@@ -8,6 +8,8 @@ mod inspect;
 mod list;
 mod mouse;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_history;

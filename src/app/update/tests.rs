@@ -1,7 +1,7 @@
 //! `update` as a pure function: messages in, state and commands out.
 use crate::api::{ApiError, ErrorKind, Page, PersonListItem, PersonRecord};
 use crate::app::inspector::Row;
-use crate::app::model::{Connection, Focus, Model, Overlay};
+use crate::app::model::{Focus, Model, Overlay};
 use crate::app::{Cmd, Msg, Slot, Timer, init, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
@@ -30,24 +30,12 @@ fn page(range: std::ops::Range<usize>, next: Option<&str>) -> Page<PersonListIte
 }
 
 fn model() -> Model {
-    let conn =
-        Connection { host: "http://127.0.0.1:1".into(), project: "1".into(), profile: None, demo: true };
-    let mut m = Model::new(now(), Some(conn), false);
-    m.width = 120;
-    m.height = 40;
-    m
+    super::test_support::sized(now(), super::test_support::demo_conn(), false)
 }
 
 /// A model with the first page (0..100) loaded.
 fn loaded() -> Model {
-    let mut m = model();
-    let cmds = init(&mut m);
-    let generation = list_generation(&cmds).expect("init lists persons");
-    update(
-        &mut m,
-        Msg::PersonsLoaded { generation, append: false, result: Ok(page(0..100, Some("http://h/next"))) },
-    );
-    m
+    super::test_support::with_first_page(model(), page(0..100, Some("http://h/next")))
 }
 
 fn list_generation(cmds: &[Cmd]) -> Option<u64> {

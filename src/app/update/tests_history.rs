@@ -4,8 +4,8 @@ use crate::api::{
     ActivityPage, EventsPage, PersonEvent, PropertiesTimeline, TimelinePoint, TimelineResult, TimelineSource,
 };
 use crate::app::history::{RANGES, Tab};
-use crate::app::model::{Connection, Focus, Model, Overlay};
-use crate::app::{Cmd, Msg, init, update};
+use crate::app::model::{Focus, Model, Overlay};
+use crate::app::{Cmd, Msg, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
@@ -21,23 +21,15 @@ fn press(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
 }
 
 fn ready() -> Model {
-    let conn = Connection { host: "h".into(), project: "1".into(), profile: None, demo: true };
-    let mut m = Model::new(chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(20_000), Some(conn), false);
-    m.width = 120;
-    m.height = 40;
-    let cmds = init(&mut m);
-    let generation = cmds
-        .iter()
-        .find_map(|c| if let Cmd::ListPersons { generation, .. } = c { Some(*generation) } else { None })
-        .unwrap();
+    use super::test_support::{demo_conn, sized, with_first_page};
+    let now = chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(20_000);
     let page = crate::api::Page {
         results: (0..5).map(person).collect(),
         next: None,
         previous: None,
         count: Some(5),
     };
-    update(&mut m, Msg::PersonsLoaded { generation, append: false, result: Ok(page) });
-    m
+    with_first_page(sized(now, demo_conn(), false), page)
 }
 
 fn timeline(points: usize) -> TimelineResult {

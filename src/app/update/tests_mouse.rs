@@ -2,7 +2,7 @@
 use crate::api::{Page, PersonListItem, Project};
 use crate::app::history::Tab;
 use crate::app::model::{Connection, Focus, Level, Model};
-use crate::app::{Cmd, Msg, init, update};
+use crate::app::{Cmd, Msg, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use serde_json::json;
 
@@ -25,20 +25,9 @@ fn loaded(project: &str) -> Model {
         profile: None,
         demo: false,
     };
-    let mut m = Model::new(crate::app::time::parse("2026-11-28T12:00:00Z").unwrap(), Some(conn), false);
-    m.width = 120;
-    m.height = 40;
-    let cmds = init(&mut m);
-    let generation = cmds
-        .iter()
-        .find_map(|c| match c {
-            Cmd::ListPersons { generation, .. } => Some(*generation),
-            _ => None,
-        })
-        .unwrap();
+    let now = crate::app::time::parse("2026-11-28T12:00:00Z").unwrap();
     let page = Page { results: (0..100).map(person).collect(), next: None, previous: None, count: Some(100) };
-    update(&mut m, Msg::PersonsLoaded { generation, append: false, result: Ok(page) });
-    m
+    super::test_support::with_first_page(super::test_support::sized(now, conn, false), page)
 }
 
 fn key(m: &mut Model, c: char) -> Vec<Cmd> {

@@ -2,8 +2,8 @@
 //! wait out the grace period, failures keep the typed text, accepted writes are re-checked.
 use crate::api::{PersonRecord, SplitMode};
 use crate::app::dialog::{Dialog, Field};
-use crate::app::model::{CheckState, Connection, Model};
-use crate::app::{Cmd, Msg, Timer, init, update};
+use crate::app::model::{CheckState, Model};
+use crate::app::{Cmd, Msg, Timer, update};
 use crate::writes::{Write, WriteOutcome};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
@@ -46,23 +46,14 @@ fn typed(m: &mut Model, text: &str) {
 
 /// A model with 10 persons listed and Alice open in the inspector (full record loaded).
 fn ready(read_only: bool) -> Model {
-    let conn =
-        Connection { host: "http://127.0.0.1:1".into(), project: "1".into(), profile: None, demo: true };
-    let mut m = Model::new(chrono::DateTime::UNIX_EPOCH, Some(conn), read_only);
-    m.width = 120;
-    m.height = 40;
-    let cmds = init(&mut m);
-    let generation = cmds
-        .iter()
-        .find_map(|c| if let Cmd::ListPersons { generation, .. } = c { Some(*generation) } else { None })
-        .unwrap();
+    use super::test_support::{demo_conn, sized, with_first_page};
     let page = crate::api::Page {
         results: (0..10).map(person).collect(),
         next: None,
         previous: None,
         count: Some(10),
     };
-    update(&mut m, Msg::PersonsLoaded { generation, append: false, result: Ok(page) });
+    let mut m = with_first_page(sized(chrono::DateTime::UNIX_EPOCH, demo_conn(), read_only), page);
     press(&mut m, KeyCode::Enter);
     let g = m.inspector.generation;
     update(&mut m, Msg::PersonLoaded { generation: g, uuid: ALICE.into(), result: Ok(record()) });
