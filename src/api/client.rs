@@ -468,6 +468,15 @@ impl Client {
         self.get_json("Loading the project", url).await
     }
 
+    // ---- organizations -------------------------------------------------------------------
+
+    /// `GET /api/organizations/`: the organizations the key's user belongs to. A key limited to
+    /// projects gets a 403 here (an `ErrorKind::Forbidden` error).
+    pub async fn list_organizations(&self) -> Result<Page<Organization>, ApiError> {
+        let url = self.api_url("organizations/");
+        self.get_json("Listing organizations", url).await
+    }
+
     // ---- plumbing ------------------------------------------------------------------------
 
     fn api_url(&self, tail: &str) -> Url {

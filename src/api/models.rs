@@ -282,6 +282,21 @@ pub struct Project {
     pub extra: Map<String, Value>,
 }
 
+/// `GET /api/organizations/` item and `/api/organizations/@current/` (PostHog's
+/// `OrganizationSerializer`). Everything but the id is optional; the rest (`created_at`,
+/// `membership_level`, `projects`, …) stays in `extra`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
 /// Query parameters of `GET /persons/`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListParams {
@@ -385,6 +400,21 @@ mod tests {
         .unwrap();
         assert_eq!(rec.id, 42);
         assert!(serde_json::from_value::<PersonRecord>(json!({"id": "uuid-string"})).is_err());
+    }
+
+    #[test]
+    fn organization_tolerates_extras_and_gaps() {
+        let org: Organization = serde_json::from_value(json!({
+            "id": "0192f7a0-6d1e-7c3b-9a41-4f3f5e9b2c00", "name": "Acme", "slug": "acme",
+            "membership_level": 15, "projects": [{"id": 1, "name": "Web"}], "brand_new": true
+        }))
+        .unwrap();
+        assert_eq!(org.name.as_deref(), Some("Acme"));
+        assert_eq!(org.slug.as_deref(), Some("acme"));
+        assert_eq!(org.extra["membership_level"], json!(15));
+        assert!(org.extra.contains_key("brand_new"));
+        let bare: Organization = serde_json::from_value(json!({"id": "x", "name": null})).unwrap();
+        assert_eq!((bare.id.as_str(), bare.name, bare.slug), ("x", None, None));
     }
 
     #[test]

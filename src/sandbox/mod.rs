@@ -1,5 +1,6 @@
-//! The PostHog-compatible sandbox server behind `hogdex sandbox` and `hogdex --demo`: an
-//! in-memory project with deterministic demo persons (`demo`, `store`), served over HTTP on
+//! The PostHog-compatible sandbox server behind `hogdex sandbox` and `hogdex --demo`:
+//! in-memory projects (one by default, `--projects N`; see `tenants`), each with its own
+//! deterministic demo persons (`demo`, `store`), served over HTTP on
 //! 127.0.0.1 only (`routes`), with knobs for latency, ingestion delay, rate limits and
 //! failures. Anything in the crate may start it through [`spawn`] / [`run`]; nothing here
 //! imports the client (`api`), the CLI or the TUI.
@@ -9,10 +10,11 @@ pub mod demo;
 pub mod fixtures;
 mod routes;
 pub mod store;
+pub mod tenants;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -21,9 +23,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use self::fixtures::FixturePerson;
-use self::routes::{AppState, Faults, RequestLog};
+use self::routes::{AppState, Faults, ProjectState, RequestLog};
 pub use self::routes::{REQUEST_LOG_CAP, RecordedRequest};
 use self::store::Store;
+pub use self::tenants::{MAX_PROJECTS, ProjectMeta};
 
 /// The sandbox's default key. It protects nothing: the sandbox only listens on loopback.
 pub const DEMO_KEY: &str = "phx_hogdex_sandbox_demo_key_not_a_real_secret";
@@ -37,16 +40,23 @@ pub struct SandboxArgs {
     /// Personal API key the sandbox accepts (defaults to the public demo key)
     #[arg(long, default_value = DEMO_KEY, hide_default_value = true)]
     pub key: String,
-    /// Behave like a scoped personal API key (legacy actor endpoints answer 403)
+    /// Behave like a personal API key with scopes, limited to project 1 (legacy actor endpoints,
+    /// the organizations endpoints and the other projects answer 403)
     #[arg(long)]
     pub scoped_key: bool,
     /// Answer 404 on persons/funnel/correlation/, as the newest PostHog does (older builds
     /// served it)
     #[arg(long)]
     pub without_correlation: bool,
-    /// Number of generated demo persons
+    /// Number of generated demo persons (in project 1)
     #[arg(long, default_value_t = 5000)]
     pub persons: usize,
+    /// Number of projects to serve (1-50), like a PostHog organization with several projects.
+    /// Project 1 is the demo project; projects 2..N ("Hogdex Staging", "Hogdex Sandbox 3"…) get
+    /// their own smaller data (a tenth of --persons, 20 to 500) from a seed derived from --seed;
+    /// project 3 belongs to a second organization
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=MAX_PROJECTS as i64))]
+    pub projects: u16,
     /// Seed for the demo data (same seed, same data)
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -74,11 +84,17 @@ pub struct SandboxConfig {
     /// 0 picks a free port.
     pub port: u16,
     pub key: String,
+    /// A personal API key with scopes, limited to project 1 (PostHog's `scoped_teams`).
     pub scoped_key: bool,
     /// Serve `persons/funnel/correlation/` (older PostHog EE builds); `false` answers 404
     /// "Endpoint not found." like the newest PostHog.
     pub correlation: bool,
+    /// Generated persons in project 1.
     pub persons: usize,
+    /// Projects served, 1 to [`MAX_PROJECTS`] (default 1). Project 1 holds `persons`, the
+    /// fixtures and the data of a one-project sandbox; projects 2.. hold
+    /// [`tenants::extra_project_persons`] generated persons each.
+    pub projects: usize,
     pub seed: u64,
     pub latency_ms: u64,
     pub ingest_delay_ms: u64,
@@ -97,6 +113,7 @@ impl Default for SandboxConfig {
             scoped_key: false,
             correlation: true,
             persons: 5000,
+            projects: 1,
             seed: 42,
             latency_ms: 0,
             ingest_delay_ms: 1500,
@@ -116,6 +133,7 @@ impl From<SandboxArgs> for SandboxConfig {
             scoped_key: a.scoped_key,
             correlation: !a.without_correlation,
             persons: a.persons,
+            projects: usize::from(a.projects),
             seed: a.seed,
             latency_ms: a.latency_ms,
             ingest_delay_ms: a.ingest_delay_ms,
@@ -151,13 +169,27 @@ impl SandboxHandle {
         &self.key
     }
 
+    /// The first project (`@current`), which holds the fixtures.
     pub fn project_id(&self) -> i64 {
         DEMO_PROJECT_ID
     }
 
-    /// Number of persons currently visible (after due writes are applied).
+    /// Every served project, project 1 first.
+    pub fn projects(&self) -> Vec<ProjectMeta> {
+        self.state.projects.iter().map(|p| p.meta.clone()).collect()
+    }
+
+    /// Number of persons currently visible in project 1 (after due writes are applied).
     pub fn person_count(&self) -> usize {
         self.with_store(|s| s.live_count())
+    }
+
+    /// Number of persons currently visible in project `project`; `None` when it is not served.
+    pub fn person_count_in(&self, project: i64) -> Option<usize> {
+        let state = self.state.project(project)?;
+        let mut store = state.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        store.apply_due(tokio::time::Instant::now());
+        Some(store.live_count())
     }
 
     /// Events captured through the API so far (`$set`, `$delete_person_property`), as
@@ -183,8 +215,10 @@ impl SandboxHandle {
         self.state.requests.clear();
     }
 
+    /// Runs `f` on project 1's store.
     fn with_store<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
-        let mut store = self.state.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut store =
+            self.state.projects[0].store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         store.apply_due(tokio::time::Instant::now());
         f(&store)
     }
@@ -196,7 +230,7 @@ impl SandboxHandle {
     }
 }
 
-/// Builds the store: demo persons, then fixtures.
+/// Builds project 1's store: demo persons, then fixtures.
 fn build_store(config: &SandboxConfig) -> anyhow::Result<Store> {
     let mut store = Store::new(demo::team_members(), Duration::from_millis(config.ingest_delay_ms));
     demo::populate(&mut store, config.seed, config.persons);
@@ -209,10 +243,38 @@ fn build_store(config: &SandboxConfig) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// Builds the store of project `id` (2..): generated persons only, from a derived seed.
+fn build_extra_store(config: &SandboxConfig, id: i64) -> Store {
+    let mut store = Store::new(demo::team_members(), Duration::from_millis(config.ingest_delay_ms));
+    store.team_id = id;
+    let persons = tenants::extra_project_persons(config.persons);
+    demo::populate(&mut store, tenants::project_seed(config.seed, id), persons);
+    store.finish_build();
+    store
+}
+
+/// Builds every project's store, project 1 first; the extra ones in parallel with it.
+fn build_projects(config: &SandboxConfig) -> anyhow::Result<Vec<ProjectState>> {
+    if !(1..=MAX_PROJECTS).contains(&config.projects) {
+        anyhow::bail!("the sandbox serves 1 to {MAX_PROJECTS} projects, not {}", config.projects);
+    }
+    let metas = tenants::projects(config.projects);
+    let (first, extra) = std::thread::scope(|scope| {
+        let extra: Vec<_> =
+            metas[1..].iter().map(|m| scope.spawn(move || build_extra_store(config, m.id))).collect();
+        let first = build_store(config);
+        let extra: Vec<Store> =
+            extra.into_iter().map(|h| h.join().expect("building a sandbox project")).collect();
+        (first, extra)
+    });
+    let stores = std::iter::once(first?).chain(extra);
+    Ok(metas.into_iter().zip(stores).map(|(meta, store)| ProjectState::new(meta, store)).collect())
+}
+
 /// Builds the data and starts serving on 127.0.0.1:`config.port` in a tokio task.
 pub async fn spawn(config: SandboxConfig) -> anyhow::Result<SandboxHandle> {
     let cfg = config.clone();
-    let store = tokio::task::spawn_blocking(move || build_store(&cfg))
+    let projects = tokio::task::spawn_blocking(move || build_projects(&cfg))
         .await
         .context("building the sandbox data")??;
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
@@ -220,7 +282,7 @@ pub async fn spawn(config: SandboxConfig) -> anyhow::Result<SandboxHandle> {
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", config.port))?;
     let addr = listener.local_addr()?;
     let state = Arc::new(AppState {
-        store: Mutex::new(store),
+        projects,
         key: config.key.clone(),
         scoped_key: config.scoped_key,
         correlation: config.correlation,
@@ -262,6 +324,13 @@ pub async fn run(args: SandboxArgs) -> anyhow::Result<()> {
         handle.project_id(),
         handle.person_count()
     );
+    for project in handle.projects().iter().skip(1) {
+        let persons = handle.person_count_in(project.id).unwrap_or(0);
+        println!(
+            "  also project {} \"{}\" ({}, {persons} persons)",
+            project.id, project.name, project.organization.name
+        );
+    }
     if handle.key() == DEMO_KEY {
         println!(
             "API key: {DEMO_KEY} (send it as \"Authorization: Bearer <key>\"; ready in {:.1}s)",

@@ -113,7 +113,7 @@ pub fn reset_distinct_id(store: &mut Store, req: &Req) -> Result<Reply, ApiError
 
 /// DRF `LimitOffsetPagination` parameters: a bad or non-positive limit falls back to the
 /// default, a bad offset to 0.
-fn drf_limit_offset(req: &Req, default_limit: usize) -> (usize, usize) {
+pub fn drf_limit_offset(req: &Req, default_limit: usize) -> (usize, usize) {
     let limit = req
         .param("limit")
         .and_then(|l| l.trim().parse::<usize>().ok())

@@ -10,6 +10,7 @@ mod error;
 mod faults;
 mod insights;
 mod legacy_filter;
+mod organizations;
 mod person;
 mod person_actions;
 mod persons_list;
@@ -34,11 +35,27 @@ use percent_encoding::percent_decode_str;
 use self::error::{ApiError, Reply};
 pub use self::faults::Faults;
 use self::request::Req;
+use crate::sandbox::DEMO_PROJECT_ID;
 use crate::sandbox::store::Store;
+use crate::sandbox::tenants::ProjectMeta;
+
+/// One served project and its own store (a write in one never shows in another).
+pub struct ProjectState {
+    pub meta: ProjectMeta,
+    pub store: Mutex<Store>,
+}
+
+impl ProjectState {
+    pub fn new(meta: ProjectMeta, store: Store) -> Self {
+        ProjectState { meta, store: Mutex::new(store) }
+    }
+}
 
 pub struct AppState {
-    pub store: Mutex<Store>,
+    /// Project 1 (`@current`, the legacy `/api/person/` team) first.
+    pub projects: Vec<ProjectState>,
     pub key: String,
+    /// A key with scopes, limited to project 1 (`scoped_teams=[1]`).
     pub scoped_key: bool,
     /// Whether `persons/funnel/correlation/` exists (older EE builds) or answers 404 like the
     /// newest PostHog.
@@ -99,6 +116,25 @@ impl RequestLog {
     }
 }
 
+impl AppState {
+    pub fn project(&self, id: i64) -> Option<&ProjectState> {
+        self.projects.iter().find(|p| p.meta.id == id)
+    }
+
+    /// The projects the key may see: all of them, or project 1 for the scoped key.
+    fn visible_projects(&self) -> Vec<&ProjectMeta> {
+        self.projects
+            .iter()
+            .map(|p| &p.meta)
+            .filter(|p| !self.scoped_key || p.id == DEMO_PROJECT_ID)
+            .collect()
+    }
+
+    fn all_projects(&self) -> Vec<ProjectMeta> {
+        self.projects.iter().map(|p| p.meta.clone()).collect()
+    }
+}
+
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new().fallback(handle).with_state(state)
 }
@@ -126,6 +162,8 @@ enum DetailAction {
 enum Route {
     ProjectsList,
     ProjectDetail(String),
+    OrganizationsList,
+    OrganizationDetail(String),
     /// `POST /api/projects/{id}/query/`.
     Query {
         project: String,
@@ -223,6 +261,8 @@ fn parse_route(path: &str) -> Option<Route> {
     match segments.as_slice() {
         ["api", "projects"] => Some(Route::ProjectsList),
         ["api", "projects", id] if is_pk(id) => Some(Route::ProjectDetail((*id).to_owned())),
+        ["api", "organizations"] => Some(Route::OrganizationsList),
+        ["api", "organizations", id] if is_pk(id) => Some(Route::OrganizationDetail((*id).to_owned())),
         ["api", "projects" | "environments", project, "query"] if is_pk(project) => {
             Some(Route::Query { project: (*project).to_owned() })
         }
@@ -244,7 +284,10 @@ fn parse_route(path: &str) -> Option<Route> {
 /// The methods a route answers.
 fn allowed(route: &Route) -> &'static [&'static str] {
     match route {
-        Route::ProjectsList | Route::ProjectDetail(_) => &["GET"],
+        Route::ProjectsList
+        | Route::ProjectDetail(_)
+        | Route::OrganizationsList
+        | Route::OrganizationDetail(_) => &["GET"],
         Route::Query { .. } => &["POST"],
         Route::Persons { target, .. } => match target {
             Target::List { .. } => &["GET", "POST"],
@@ -260,16 +303,25 @@ fn allowed(route: &Route) -> &'static [&'static str] {
     }
 }
 
-/// `@current` or the sandbox project id; other integers are someone else's project.
-fn check_project(project: &str) -> Result<(), ApiError> {
-    if project == "@current" {
-        return Ok(());
+/// The project of a project-based URL: `@current` is project 1; an integer that is not a served
+/// project is someone else's project (403 "You don't have access to the project."); a served
+/// project outside the scoped key's project is 403 "API key does not have access to the
+/// requested project: ID {id}."; anything else is 404 "Project not found.".
+fn resolve_project<'a>(state: &'a AppState, project: &str) -> Result<&'a ProjectState, ApiError> {
+    let id = if project == "@current" {
+        DEMO_PROJECT_ID
+    } else {
+        project.parse::<i64>().map_err(|_| ApiError::project_not_found())?
+    };
+    let Some(found) = state.project(id) else {
+        return Err(ApiError::permission_denied("You don't have access to the project."));
+    };
+    if state.scoped_key && id != DEMO_PROJECT_ID {
+        return Err(ApiError::permission_denied(&format!(
+            "API key does not have access to the requested project: ID {id}."
+        )));
     }
-    match project.parse::<i64>() {
-        Ok(id) if id == crate::sandbox::DEMO_PROJECT_ID => Ok(()),
-        Ok(_) => Err(ApiError::permission_denied("You don't have access to the project.")),
-        Err(_) => Err(ApiError::project_not_found()),
-    }
+    Ok(found)
 }
 
 async fn handle(
@@ -307,9 +359,21 @@ async fn handle(
 
 fn serve(state: &AppState, route: &Route, req: &Req) -> Result<Reply, ApiError> {
     let key = auth::authenticate(req, &state.key)?;
-    match route {
-        Route::Persons { project: Some(project), .. } | Route::Query { project } => check_project(project)?,
-        _ => {}
+    let project = match route {
+        Route::Persons { project: Some(project), .. } | Route::Query { project } => {
+            Some(resolve_project(state, project)?)
+        }
+        // The legacy `/api/person/` route: the user's current team.
+        Route::Persons { project: None, .. } => state.projects.first(),
+        _ => None,
+    };
+    // A key limited to projects cannot use organization-level endpoints
+    // (`APIScopePermission.check_team_and_org_permissions`).
+    let org_route = matches!(route, Route::OrganizationsList | Route::OrganizationDetail(_));
+    if org_route && state.scoped_key {
+        return Err(ApiError::permission_denied(
+            "API keys with scoped projects are only supported on project-based endpoints.",
+        ));
     }
     let legacy_actor = matches!(route, Route::Persons { target, .. } if target.is_legacy_actor());
     if legacy_actor && state.scoped_key {
@@ -321,9 +385,23 @@ fn serve(state: &AppState, route: &Route, req: &Req) -> Result<Reply, ApiError> 
         return Err(ApiError::method_not_allowed(method));
     }
     check_format(route, req)?;
-    let mut store = state.store.lock().map_err(|_| ApiError::server_error())?;
+    let Some(project) = project else {
+        return account_route(state, route, req);
+    };
+    let mut store = project.store.lock().map_err(|_| ApiError::server_error())?;
     store.apply_due(tokio::time::Instant::now());
     dispatch(&mut store, route, req, method)
+}
+
+/// The routes above projects: the project and organization lists and details.
+fn account_route(state: &AppState, route: &Route, req: &Req) -> Result<Reply, ApiError> {
+    match route {
+        Route::ProjectsList => Ok(projects::list(req, &state.visible_projects())),
+        Route::ProjectDetail(id) => projects::detail(&state.visible_projects(), id),
+        Route::OrganizationsList => Ok(organizations::list(req, &state.all_projects())),
+        Route::OrganizationDetail(id) => organizations::detail(&state.all_projects(), id),
+        Route::Query { .. } | Route::Persons { .. } => Err(ApiError::server_error()),
+    }
 }
 
 /// `?format=` must name a renderer (json, or csv on the persons viewset); DRF answers 404.
@@ -345,10 +423,12 @@ fn wants_csv(req: &Req, csv_suffix: bool) -> bool {
 
 fn dispatch(store: &mut Store, route: &Route, req: &Req, method: &str) -> Result<Reply, ApiError> {
     let target = match route {
-        Route::ProjectsList => return Ok(projects::list(req)),
-        Route::ProjectDetail(id) => return projects::detail(id),
         Route::Query { .. } => return query::query(store, req),
         Route::Persons { target, .. } => target,
+        Route::ProjectsList
+        | Route::ProjectDetail(_)
+        | Route::OrganizationsList
+        | Route::OrganizationDetail(_) => return Err(ApiError::server_error()),
     };
     match target {
         Target::List { csv_suffix } => match method {
@@ -392,6 +472,11 @@ mod tests {
     #[test]
     fn routes_like_posthog() {
         assert_eq!(parse_route("/api/projects"), Some(Route::ProjectsList));
+        assert_eq!(parse_route("/api/organizations/"), Some(Route::OrganizationsList));
+        assert_eq!(
+            parse_route("/api/organizations/@current"),
+            Some(Route::OrganizationDetail("@current".into()))
+        );
         assert_eq!(parse_route("/api/projects/@current/"), Some(Route::ProjectDetail("@current".into())));
         let list = |p: Option<&str>, csv| Route::Persons {
             project: p.map(str::to_owned),

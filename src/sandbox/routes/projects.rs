@@ -1,26 +1,33 @@
-//! `GET /api/projects/`, `/api/projects/@current/` and `/api/projects/1/`.
+//! `GET /api/projects/`, `/api/projects/@current/` and `/api/projects/{id}/`: the projects the
+//! key can see (all served projects, or only project 1 for the project-scoped key).
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::collection::drf_page;
+use super::collection::{drf_limit_offset, drf_page};
 use super::error::{ApiError, Reply};
 use super::request::Req;
-use crate::sandbox::DEMO_PROJECT_ID;
+use crate::sandbox::tenants::ProjectMeta;
 
-const PROJECT_UUID: &str = "0192f7a0-6d1e-7c3b-9a41-4f3f5e9b2c10";
-const ORGANIZATION_UUID: &str = "0192f7a0-6d1e-7c3b-9a41-4f3f5e9b2c00";
-const API_TOKEN: &str = "phc_hogdex_sandbox_project_token";
-const NAME: &str = "Hogdex Demo";
+/// DRF `LimitOffsetPagination` with PostHog's `PAGE_SIZE`.
+const PAGE_SIZE: usize = 100;
+
+fn app_url(project: &ProjectMeta) -> String {
+    if project.id == 1 {
+        "https://hogdex-demo.example".to_owned()
+    } else {
+        format!("https://hogdex-project-{}.example", project.id)
+    }
+}
 
 /// `ProjectBackwardCompatBasicSerializer`.
-fn basic() -> Value {
+pub fn basic(project: &ProjectMeta) -> Value {
     json!({
-        "id": DEMO_PROJECT_ID,
-        "uuid": PROJECT_UUID,
-        "organization": ORGANIZATION_UUID,
-        "api_token": API_TOKEN,
-        "name": NAME,
+        "id": project.id,
+        "uuid": project.uuid,
+        "organization": project.organization.id,
+        "api_token": project.api_token,
+        "name": project.name,
         "completed_snippet_onboarding": true,
         "has_completed_onboarding_for": {"product_analytics": true},
         "ingested_event": true,
@@ -31,11 +38,11 @@ fn basic() -> Value {
 }
 
 /// `ProjectBackwardCompatSerializer` (the fields a persons client uses, and their peers).
-fn full() -> Value {
+fn full(project: &ProjectMeta) -> Value {
     let mut out = json!({
-        "id": DEMO_PROJECT_ID,
-        "organization": ORGANIZATION_UUID,
-        "name": NAME,
+        "id": project.id,
+        "organization": project.organization.id,
+        "name": project.name,
         "product_description": null,
         "created_at": "2024-11-27T00:00:00Z",
         "effective_membership_level": 8,
@@ -43,9 +50,9 @@ fn full() -> Value {
         "group_types": [],
         "live_events_token": null,
         "updated_at": "2026-11-27T00:00:00Z",
-        "uuid": PROJECT_UUID,
-        "api_token": API_TOKEN,
-        "app_urls": ["https://hogdex-demo.example"],
+        "uuid": project.uuid,
+        "api_token": project.api_token,
+        "app_urls": [app_url(project)],
         "slack_incoming_webhook": null,
     });
     let rest = json!({
@@ -86,14 +93,23 @@ fn full() -> Value {
     out
 }
 
-pub fn list(req: &Req) -> Reply {
-    Reply::Json(StatusCode::OK, drf_page(req, vec![basic()], 1, 100, 0))
+/// `visible` is what the key may see, project 1 first.
+pub fn list(req: &Req, visible: &[&ProjectMeta]) -> Reply {
+    let (limit, offset) = drf_limit_offset(req, PAGE_SIZE);
+    let results = visible.iter().skip(offset).take(limit).map(|p| basic(p)).collect();
+    Reply::Json(StatusCode::OK, drf_page(req, results, visible.len(), limit, offset))
 }
 
-pub fn detail(id: &str) -> Result<Reply, ApiError> {
-    if id == "@current" || id.parse::<i64>() == Ok(DEMO_PROJECT_ID) {
-        Ok(Reply::Json(StatusCode::OK, full()))
+/// `@current` is project 1; an id the key cannot see is DRF's 404 (the queryset only holds
+/// the visible projects).
+pub fn detail(visible: &[&ProjectMeta], id: &str) -> Result<Reply, ApiError> {
+    let found = if id == "@current" {
+        visible.iter().find(|p| p.id == crate::sandbox::DEMO_PROJECT_ID)
     } else {
-        Err(ApiError::not_found())
+        id.parse::<i64>().ok().and_then(|id| visible.iter().find(|p| p.id == id))
+    };
+    match found {
+        Some(project) => Ok(Reply::Json(StatusCode::OK, full(project))),
+        None => Err(ApiError::not_found()),
     }
 }

@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::error::{ApiError, Reply};
 use super::request::Req;
 use crate::sandbox::clock::{self, MICROS_PER_SEC};
+use crate::sandbox::store::Store;
 use crate::sandbox::store::events::Event;
-use crate::sandbox::store::{Store, TEAM_ID};
 
 /// HogQL's `MAX_SELECT_RETURNED_ROWS`.
 const MAX_LIMIT: i64 = 50_000;
@@ -343,7 +343,7 @@ impl EventsQuery {
                 out.insert("event".into(), Value::String(event.event.clone()));
                 out.insert("properties".into(), Value::Object(event.properties.clone()));
                 out.insert("timestamp".into(), Value::String(clock::iso(event.timestamp)));
-                out.insert("team_id".into(), Value::from(TEAM_ID));
+                out.insert("team_id".into(), Value::from(store.team_id));
                 out.insert("distinct_id".into(), Value::String(event.distinct_id.clone()));
                 out.insert("elements_chain".into(), Value::String(String::new()));
                 out.insert("created_at".into(), Value::String(clock::iso(event.timestamp)));

@@ -30,10 +30,11 @@ use self::person::Person;
 use self::props::{Interner, Props};
 use crate::sandbox::demo::DemoSource;
 
-pub use self::mutate::{PERSON_UUID_NAMESPACE, uuid_from_distinct_id};
+pub use self::mutate::{PERSON_UUID_NAMESPACE, uuid_from_distinct_id, uuid_from_distinct_id_in};
 pub use self::query::ListQuery;
 
-/// The single project every sandbox serves (team id and project id).
+/// The sandbox's first (and default `@current`) project: its team id and project id. Stores
+/// of further projects (`--projects N`) carry their own id in [`Store::team_id`].
 pub const TEAM_ID: i64 = 1;
 
 /// A person to add to the store.
@@ -56,6 +57,8 @@ pub enum InsertError {
 }
 
 pub struct Store {
+    /// The project (team) this store holds: [`TEAM_ID`] unless set after [`Store::new`].
+    pub team_id: i64,
     pub interner: Interner,
     /// Slot `i` holds the person with pk `i + 1`; deleted persons leave `None`.
     slots: Vec<Option<Person>>,
@@ -80,6 +83,7 @@ pub struct Store {
 impl Store {
     pub fn new(members: Vec<(String, String)>, ingest_delay: Duration) -> Store {
         Store {
+            team_id: TEAM_ID,
             interner: Interner::default(),
             slots: Vec::new(),
             by_uuid: HashMap::new(),

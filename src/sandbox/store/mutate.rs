@@ -19,9 +19,14 @@ use crate::sandbox::clock;
 /// (`posthog/models/person/missing_person.py`).
 pub const PERSON_UUID_NAMESPACE: Uuid = Uuid::from_u128(0x932979b4_65c3_4424_8467_0b66ec27bc22);
 
-/// `uuidFromDistinctId`: UUIDv5 of `"{team_id}:{distinct_id}"`.
+/// `uuidFromDistinctId` in the first project ([`TEAM_ID`]).
 pub fn uuid_from_distinct_id(distinct_id: &str) -> Uuid {
-    Uuid::new_v5(&PERSON_UUID_NAMESPACE, format!("{TEAM_ID}:{distinct_id}").as_bytes())
+    uuid_from_distinct_id_in(TEAM_ID, distinct_id)
+}
+
+/// `uuidFromDistinctId`: UUIDv5 of `"{team_id}:{distinct_id}"`.
+pub fn uuid_from_distinct_id_in(team_id: i64, distinct_id: &str) -> Uuid {
+    Uuid::new_v5(&PERSON_UUID_NAMESPACE, format!("{team_id}:{distinct_id}").as_bytes())
 }
 
 impl Store {
@@ -176,9 +181,10 @@ impl Store {
                 p.distinct_ids.retain(|d| *d != id);
             }
             self.by_distinct.remove(&id);
-            let mut target = uuid_from_distinct_id(&id);
+            let team_id = self.team_id;
+            let mut target = uuid_from_distinct_id_in(team_id, &id);
             if target == original_uuid {
-                target = Uuid::new_v5(&PERSON_UUID_NAMESPACE, format!("{TEAM_ID}:{id}:split").as_bytes());
+                target = Uuid::new_v5(&PERSON_UUID_NAMESPACE, format!("{team_id}:{id}:split").as_bytes());
             }
             let target_slot = match self.slot_by_uuid(target) {
                 Some(existing) => existing,
