@@ -76,6 +76,111 @@ pub enum Action {
     ToggleMouse,
 }
 
+impl Action {
+    /// Every action.
+    pub const ALL: &[Action] = &[
+        Action::Quit,
+        Action::ForceQuit,
+        Action::Help,
+        Action::Palette,
+        Action::Refresh,
+        Action::NextPane,
+        Action::PrevPane,
+        Action::FocusList,
+        Action::FocusInspector,
+        Action::Down,
+        Action::Up,
+        Action::Top,
+        Action::Bottom,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Search,
+        Action::Open,
+        Action::Back,
+        Action::Expand,
+        Action::Collapse,
+        Action::ToggleDollar,
+        Action::CopyValue,
+        Action::CopyJson,
+        Action::CopyDistinctIds,
+        Action::StartDemo,
+        Action::Mark,
+        Action::Undo,
+        Action::EditProperty,
+        Action::AddProperty,
+        Action::DeleteProperty,
+        Action::EditJson,
+        Action::DeletePerson,
+        Action::DeleteEvents,
+        Action::Split,
+        Action::FocusTimeline,
+        Action::FocusActivity,
+        Action::FocusEvents,
+        Action::FocusCohorts,
+        Action::RangeWider,
+        Action::RangeNarrower,
+        Action::OpenInBrowser,
+        Action::ToggleMouse,
+    ];
+
+    /// The action's name in the config file's `[keys]` table.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::ForceQuit => "force_quit",
+            Action::Help => "help",
+            Action::Palette => "palette",
+            Action::Refresh => "refresh",
+            Action::NextPane => "next_pane",
+            Action::PrevPane => "prev_pane",
+            Action::FocusList => "focus_list",
+            Action::FocusInspector => "focus_inspector",
+            Action::Down => "down",
+            Action::Up => "up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::Search => "search",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::Expand => "expand",
+            Action::Collapse => "collapse",
+            Action::ToggleDollar => "toggle_dollar",
+            Action::CopyValue => "copy_value",
+            Action::CopyJson => "copy_json",
+            Action::CopyDistinctIds => "copy_distinct_ids",
+            Action::StartDemo => "start_demo",
+            Action::Mark => "mark",
+            Action::Undo => "undo",
+            Action::EditProperty => "edit_property",
+            Action::AddProperty => "add_property",
+            Action::DeleteProperty => "delete_property",
+            Action::EditJson => "edit_json",
+            Action::DeletePerson => "delete_person",
+            Action::DeleteEvents => "delete_events",
+            Action::Split => "split",
+            Action::FocusTimeline => "focus_timeline",
+            Action::FocusActivity => "focus_activity",
+            Action::FocusEvents => "focus_events",
+            Action::FocusCohorts => "focus_cohorts",
+            Action::RangeWider => "range_wider",
+            Action::RangeNarrower => "range_narrower",
+            Action::OpenInBrowser => "open_in_browser",
+            Action::ToggleMouse => "toggle_mouse",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Action> {
+        Self::ALL.iter().copied().find(|a| a.id() == id.trim())
+    }
+
+    /// Every action name.
+    pub fn ids() -> impl Iterator<Item = &'static str> {
+        Self::ALL.iter().map(Action::id)
+    }
+}
+
 /// One key, as written in help texts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KeySpec {
@@ -242,43 +347,18 @@ const fn wspec(
     ActionSpec { action, keys, desc, contexts, hint, write: true }
 }
 
-/// The action a key means in `ctx` (context-specific bindings win over global ones).
-pub fn action_for(key: &KeyEvent, ctx: Context, read_only: bool) -> Option<Action> {
-    let usable = |s: &&ActionSpec| !(read_only && s.write) && s.keys.iter().any(|k| k.matches(key));
-    REGISTRY
-        .iter()
-        .filter(|s| s.contexts.contains(&ctx))
-        .find(usable)
-        .or_else(|| {
-            inherits_global(ctx)
-                .then(|| REGISTRY.iter().filter(|s| s.contexts.contains(&Context::Global)).find(usable))
-                .flatten()
-        })
-        .map(|s| s.action)
-}
-
-/// Whether global bindings apply in `ctx` (not on the welcome screen or inside an overlay).
-fn inherits_global(ctx: Context) -> bool {
-    !matches!(ctx, Context::Welcome | Context::Overlay)
-}
-
-/// The actions shown for a context: its own first, then global ones.
-pub fn for_context(ctx: Context, read_only: bool) -> Vec<&'static ActionSpec> {
-    let own = REGISTRY.iter().filter(|s| s.contexts.contains(&ctx));
-    let global = REGISTRY.iter().filter(|s| {
-        inherits_global(ctx) && s.contexts.contains(&Context::Global) && !s.contexts.contains(&ctx)
-    });
-    own.chain(global).filter(|s| !(read_only && s.write)).collect()
-}
-
-/// `j/↓` style key list.
-pub fn keys_label(spec: &ActionSpec) -> String {
-    spec.keys.iter().map(ToString::to_string).collect::<Vec<_>>().join("/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::keymap::Keymap;
+
+    fn action_for(key: &KeyEvent, ctx: Context, read_only: bool) -> Option<Action> {
+        Keymap::default().action_for(key, ctx, read_only)
+    }
+
+    fn for_context(ctx: Context, read_only: bool) -> Vec<&'static ActionSpec> {
+        Keymap::default().for_context(ctx, read_only).into_iter().map(|(s, _)| s).collect()
+    }
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
@@ -346,7 +426,7 @@ mod tests {
     #[test]
     fn labels() {
         let down = REGISTRY.iter().find(|s| s.action == Action::Down).unwrap();
-        assert_eq!(keys_label(down), "j/↓");
+        assert_eq!(crate::app::keymap::label(down.keys), "j/↓");
         assert_eq!(KeySpec::ctrl('d').to_string(), "ctrl-d");
     }
 }

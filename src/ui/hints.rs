@@ -2,7 +2,7 @@
 //! (so remapped keys and read-only mode show correctly), or the keys of the open dialog or of a text
 //! field while one has focus.
 use super::Ui;
-use crate::app::actions::{Action, for_context};
+use crate::app::actions::Action;
 use crate::text::width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -41,12 +41,14 @@ fn all_pairs(ui: &Ui) -> Vec<(String, &'static str, bool)> {
         let run = if m.search.editing { "run search" } else { "apply filter" };
         return vec![("Enter".into(), run, false), ("Esc".into(), "cancel", true)];
     }
-    let mut out: Vec<(String, &'static str, bool)> = for_context(m.context(), m.read_only)
+    let mut out: Vec<(String, &'static str, bool)> = m
+        .keymap
+        .for_context(m.context(), m.read_only)
         .into_iter()
-        .filter(|s| s.hint)
-        .filter_map(|s| {
+        .filter(|(s, _)| s.hint)
+        .filter_map(|(s, keys)| {
             let exit = matches!(s.action, Action::Help | Action::Quit);
-            s.keys.first().map(|k| (k.to_string(), s.desc, exit))
+            keys.first().map(|k| (k.to_string(), s.desc, exit))
         })
         .collect();
     out.dedup();
