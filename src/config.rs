@@ -25,6 +25,12 @@ pub struct Config {
     pub profiles: BTreeMap<String, Profile>,
     #[serde(default)]
     pub settings: Settings,
+    /// `[colors]`: theme slot → style spec (e.g. `selection = "white on blue bold"`).
+    #[serde(default)]
+    pub colors: BTreeMap<String, String>,
+    /// `[keys]`: action name → key or keys (e.g. `delete_person = ["D", "ctrl-x"]`).
+    #[serde(default)]
+    pub keys: BTreeMap<String, KeyList>,
     /// Whether the file existed (false: these are the defaults).
     #[serde(skip)]
     pub loaded: bool,
@@ -56,15 +62,89 @@ pub struct Settings {
     pub delete_grace_secs: u64,
     /// TUI: allow editing PostHog's own `$`-properties.
     pub allow_dollar_edits: bool,
-    /// TUI: mouse support (not wired yet).
+    /// TUI: mouse support at start (`m` toggles it).
     pub mouse: bool,
-    /// Log level when neither `--log-level` nor `HOGDEX_LOG` is given (not wired yet).
-    pub log_level: Option<String>,
+    /// TUI: hide `$`-properties in the inspector at start (`$` toggles it).
+    pub hide_dollar: bool,
+    /// TUI: the time range the timeline and events tabs open with.
+    pub events_range: EventsRange,
+    /// TUI: where copies go.
+    pub clipboard: ClipboardMode,
+    /// TUI: `dark`, `light` or `high-contrast` (`NO_COLOR` always wins).
+    pub theme: String,
+    /// Log level when neither `--log-level` nor `HOGDEX_LOG` is given.
+    pub log_level: Option<crate::logging::LogLevel>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { delete_grace_secs: 5, allow_dollar_edits: false, mouse: false, log_level: None }
+        Self {
+            delete_grace_secs: 5,
+            allow_dollar_edits: false,
+            mouse: false,
+            hide_dollar: false,
+            events_range: EventsRange::default(),
+            clipboard: ClipboardMode::Auto,
+            theme: "dark".into(),
+            log_level: None,
+        }
+    }
+}
+
+/// `settings.clipboard`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipboardMode {
+    /// The system clipboard when there is a display, else OSC 52.
+    #[default]
+    Auto,
+    /// Only the system clipboard.
+    Native,
+    /// Only OSC 52 (through the terminal; works over SSH).
+    Osc52,
+    /// Copying is off.
+    Off,
+}
+
+/// `settings.events_range`: `7d`, `30d`, `90d`, `1y` (or `365d`) or `all`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EventsRange(pub usize);
+
+/// The accepted `events_range` values, in the order of the TUI's ranges (`[`/`]`).
+pub const EVENTS_RANGES: [&str; 5] = ["7d", "30d", "90d", "1y", "all"];
+
+impl<'de> Deserialize<'de> for EventsRange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let t = text.trim().trim_start_matches('-').to_ascii_lowercase();
+        let t = if t == "365d" { "1y".to_string() } else { t };
+        EVENTS_RANGES
+            .iter()
+            .position(|r| *r == t)
+            .map(EventsRange)
+            .ok_or_else(|| serde::de::Error::custom(format!("expected one of {}", EVENTS_RANGES.join(", "))))
+    }
+}
+
+/// One key or several, as written in `[keys]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for KeyList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        match OneOrMany::deserialize(d) {
+            Ok(OneOrMany::One(k)) => Ok(KeyList(vec![k])),
+            Ok(OneOrMany::Many(ks)) => Ok(KeyList(ks)),
+            Err(_) => Err(serde::de::Error::custom(
+                "expected a key (\"x\") or a list of keys ([\"x\", \"ctrl-x\"])",
+            )),
+        }
     }
 }
 
@@ -199,7 +279,43 @@ impl Config {
                 message: unknown_profile(name, &config),
             });
         }
+        config.validate(text)?;
         Ok(config)
+    }
+
+    /// Checks what toml alone cannot: the theme name, the colour specs and the key overrides.
+    fn validate(&self, text: &str) -> Result<(), ConfigError> {
+        let at = |table: &str, key: &str, message: String| ConfigError {
+            path: PathBuf::new(),
+            position: position_of(text, table, key),
+            key: Some(format!("{table}.{key}")),
+            message,
+        };
+        if crate::ui::Theme::named(&self.settings.theme).is_none() {
+            let names = crate::ui::theme::THEME_NAMES.join(", ");
+            return Err(at("settings", "theme", format!("unknown theme; expected one of {names}")));
+        }
+        crate::ui::Theme::default()
+            .with_colors(&self.colors)
+            .map_err(|e| at("colors", &e.slot, e.message.clone()))?;
+        self.keymap().map_err(|e| at("keys", &e.action, e.message.clone()))?;
+        Ok(())
+    }
+
+    /// The keymap: the defaults with `[keys]` applied.
+    pub fn keymap(&self) -> Result<crate::app::keymap::Keymap, crate::app::keymap::KeymapError> {
+        let overrides = self.keys.iter().map(|(a, k)| (a.clone(), k.0.clone())).collect();
+        crate::app::keymap::Keymap::with_overrides(&overrides)
+    }
+
+    /// The theme to draw with: plain under `NO_COLOR` (no colour at all, configured colours
+    /// included), else `settings.theme` with `[colors]` applied.
+    pub fn theme(&self, no_color: bool) -> crate::ui::Theme {
+        if no_color {
+            return crate::ui::Theme::plain();
+        }
+        let base = crate::ui::Theme::named(&self.settings.theme).unwrap_or_default();
+        base.with_colors(&self.colors).unwrap_or(base)
     }
 
     /// Whether any profile keeps a key in the file.
@@ -228,6 +344,26 @@ fn readable_by_others(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn readable_by_others(_: &Path) -> bool {
     false
+}
+
+/// Where `key` is set under `[table]` (1-based line and column), found in the text.
+fn position_of(text: &str, table: &str, key: &str) -> Option<(usize, usize)> {
+    let mut in_table = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_table = t.trim_matches(['[', ']']).trim() == table;
+        } else if in_table
+            && let Some((k, _)) = t.split_once('=')
+            && k.trim().trim_matches(['"', '\'']) == key
+        {
+            let indent = line.len() - line.trim_start().len();
+            return Some(line_col(text, offset + indent));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -292,14 +428,12 @@ fn unknown_profile(name: &str, config: &Config) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyPlan {
     /// `--api-key` (`flag`) or `POSTHOG_PERSONAL_API_KEY`: already in hand.
-    Given {
-        from_flag: bool,
-    },
+    Given { from_flag: bool },
     /// The profile's `api_key_command`, not run yet.
     Command(String),
-    /// The profile's `api_key`.
-    File,
-    None,
+    /// The OS keyring's entry for the profile (`hogdex login`), then — when `file` — the
+    /// profile's `api_key` in the config file.
+    Stored { file: bool },
 }
 
 impl KeyPlan {
@@ -308,8 +442,61 @@ impl KeyPlan {
             KeyPlan::Given { from_flag: true } => "the --api-key flag",
             KeyPlan::Given { from_flag: false } => "POSTHOG_PERSONAL_API_KEY",
             KeyPlan::Command(_) => "the profile's api_key_command",
-            KeyPlan::File => "the profile's api_key in the config file",
-            KeyPlan::None => "nowhere",
+            KeyPlan::Stored { file: true } => "the OS keyring, else the profile's api_key in the config file",
+            KeyPlan::Stored { file: false } => "the OS keyring (`hogdex login`)",
+        }
+    }
+}
+
+/// Where the key in use came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    Flag,
+    Env,
+    /// The profile's `api_key_command`.
+    Command,
+    /// The OS keyring (`hogdex login`).
+    Keyring,
+    /// The profile's `api_key` in the config file.
+    Config,
+}
+
+impl KeySource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            KeySource::Flag => "the --api-key flag",
+            KeySource::Env => "POSTHOG_PERSONAL_API_KEY",
+            KeySource::Command => "the profile's api_key_command",
+            KeySource::Keyring => "the OS keyring",
+            KeySource::Config => "the profile's api_key in the config file",
+        }
+    }
+}
+
+/// Fetches the key `resolved` plans for: `given` is the flag's or variable's value; the command
+/// runs; the keyring is asked (an unavailable keyring is skipped, a failing one is an error only
+/// when nothing comes after it). `Ok(None)`: no key anywhere.
+pub fn obtain_key(
+    resolved: &Resolved,
+    config: &Config,
+    given: Option<&str>,
+    store: &dyn crate::keyring::KeyStore,
+) -> Result<Option<(Secret, KeySource)>, String> {
+    let profile = resolved.profile.as_ref().and_then(|n| config.profiles.get(n));
+    match &resolved.key {
+        KeyPlan::Given { from_flag } => {
+            let source = if *from_flag { KeySource::Flag } else { KeySource::Env };
+            Ok(given.map(|k| (Secret(k.trim().to_string()), source)))
+        }
+        KeyPlan::Command(cmd) => run_key_command(cmd).map(|k| Some((k, KeySource::Command))),
+        KeyPlan::Stored { file } => {
+            let from_file = || profile.and_then(|p| p.api_key.clone()).map(|k| (k, KeySource::Config));
+            match crate::keyring::lookup(store, resolved.profile.as_deref()) {
+                Ok(Some(key)) => Ok(Some((key, KeySource::Keyring))),
+                Ok(None) => Ok(from_file()),
+                Err(e) if e.is_unavailable() || *file => Ok(from_file()),
+                Err(e) => Err(format!("cannot read the key from the OS keyring: {}", e.message())),
+            }
         }
     }
 }
@@ -350,8 +537,7 @@ pub fn resolve(cli: &CliInputs, config: &Config) -> Result<Resolved, String> {
     let key = match (cli.key_given, profile) {
         (Some(from_flag), _) => KeyPlan::Given { from_flag },
         (None, Some(Profile { api_key_command: Some(cmd), .. })) => KeyPlan::Command(cmd.clone()),
-        (None, Some(Profile { api_key: Some(_), .. })) => KeyPlan::File,
-        _ => KeyPlan::None,
+        (None, p) => KeyPlan::Stored { file: p.is_some_and(|p| p.api_key.is_some()) },
     };
     let host =
         cli.host.clone().or_else(|| profile.and_then(|p| p.host.clone())).unwrap_or_else(|| "us".into());
@@ -434,9 +620,58 @@ read_only = true
         cli.key_given = None;
         assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::Command("echo k".into()));
         cli.profile = Some("plain".into());
-        assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::File);
+        assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::Stored { file: true });
         cli.profile = Some("bare".into());
-        assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::None);
+        assert_eq!(resolve(&cli, &c).unwrap().key, KeyPlan::Stored { file: false });
+    }
+
+    #[test]
+    fn keys_come_from_flag_env_command_keyring_then_file() {
+        use crate::keyring::{KeyStore, MemoryKeyring};
+        let c = config();
+        let store = MemoryKeyring::default();
+        let get = |cli: &CliInputs, given: Option<&str>, store: &dyn KeyStore| {
+            let r = resolve(cli, &c).unwrap();
+            obtain_key(&r, &c, given, store).unwrap().map(|(k, s)| (k.0, s))
+        };
+        let mut cli = CliInputs { key_given: Some(true), ..Default::default() };
+        assert_eq!(get(&cli, Some("phx_flag"), &store), Some(("phx_flag".into(), KeySource::Flag)));
+        cli.key_given = Some(false);
+        assert_eq!(get(&cli, Some("phx_env"), &store), Some(("phx_env".into(), KeySource::Env)));
+        cli.key_given = None;
+        assert_eq!(get(&cli, None, &store), Some(("k".into(), KeySource::Command)), "main runs `echo k`");
+        // `plain` keeps a key in the file: the keyring's entry comes first when there is one.
+        cli.profile = Some("plain".into());
+        assert_eq!(get(&cli, None, &store), Some(("phx_file".into(), KeySource::Config)));
+        store.set("plain", &Secret("phx_ring".into())).unwrap();
+        assert_eq!(get(&cli, None, &store), Some(("phx_ring".into(), KeySource::Keyring)));
+        cli.profile = Some("bare".into());
+        assert_eq!(get(&cli, None, &store), None, "nothing stored for `bare`");
+        store.set("bare", &Secret("phx_bare".into())).unwrap();
+        assert_eq!(get(&cli, None, &store), Some(("phx_bare".into(), KeySource::Keyring)));
+        // No profile at all: the keyring's `default` account.
+        let none = CliInputs::default();
+        let r = resolve(&none, &Config::default()).unwrap();
+        assert_eq!(obtain_key(&r, &Config::default(), None, &store).unwrap(), None);
+        store.set("default", &Secret("phx_default".into())).unwrap();
+        let got = obtain_key(&r, &Config::default(), None, &store).unwrap().map(|(k, s)| (k.0, s));
+        assert_eq!(got, Some(("phx_default".into(), KeySource::Keyring)));
+    }
+
+    #[test]
+    fn an_unusable_keyring_falls_through_to_the_file() {
+        use crate::keyring::{MemoryKeyring, StoreError};
+        let c = config();
+        let plain = resolve(&CliInputs { profile: Some("plain".into()), ..Default::default() }, &c).unwrap();
+        let bare = resolve(&CliInputs { profile: Some("bare".into()), ..Default::default() }, &c).unwrap();
+        let off = MemoryKeyring::failing(StoreError::Unavailable("no keyring here".into()));
+        let broken = MemoryKeyring::failing(StoreError::Failed("the collection is locked".into()));
+        let source = |r, store| obtain_key(r, &c, None, store).map(|k| k.map(|(_, s)| s));
+        assert_eq!(source(&plain, &off), Ok(Some(KeySource::Config)));
+        assert_eq!(source(&plain, &broken), Ok(Some(KeySource::Config)));
+        assert_eq!(source(&bare, &off), Ok(None), "no keyring, no key: not an error");
+        let e = source(&bare, &broken).unwrap_err();
+        assert!(e.contains("OS keyring") && e.contains("locked"), "{e}");
     }
 
     #[test]
@@ -480,6 +715,70 @@ read_only = true
         assert_eq!(e.message, "invalid type, expected a string");
         assert!(format!("{:?}", config()).contains("Secret(…)"));
         assert!(!format!("{:?}", config()).contains("phx_file"));
+    }
+
+    #[test]
+    fn settings_theme_colors_and_keys_parse() {
+        let c = Config::parse(
+            r#"
+[settings]
+hide_dollar = true
+events_range = "90d"
+clipboard = "osc52"
+theme = "high-contrast"
+mouse = true
+log_level = "debug"
+[colors]
+selection = "black on yellow bold"
+[keys]
+delete_person = ["X", "Delete"]
+quit = "Q"
+"#,
+        )
+        .unwrap();
+        let s = &c.settings;
+        assert!(s.hide_dollar && s.mouse);
+        assert_eq!(s.events_range, EventsRange(2));
+        assert_eq!(s.clipboard, ClipboardMode::Osc52);
+        assert_eq!(s.log_level, Some(crate::logging::LogLevel::Debug));
+        let theme = c.theme(false);
+        assert_ne!(theme, crate::ui::Theme::named("high-contrast").unwrap(), "[colors] applied");
+        assert_eq!(theme.selection, crate::ui::theme::parse_style("black on yellow bold").unwrap());
+        assert_eq!(c.theme(true), crate::ui::Theme::plain(), "NO_COLOR beats theme and colours");
+        let keys = c.keymap().unwrap();
+        let x = crate::app::actions::KeySpec::ch('X').event();
+        assert_eq!(
+            keys.action_for(&x, crate::app::actions::Context::List, false),
+            Some(crate::app::actions::Action::DeletePerson)
+        );
+        for (range, index) in [("7d", 0), ("-30d", 1), ("365d", 3), ("1y", 3), ("all", 4)] {
+            let c = Config::parse(&format!("[settings]\nevents_range = \"{range}\"\n")).unwrap();
+            assert_eq!(c.settings.events_range, EventsRange(index), "{range}");
+        }
+        let d = Config::default();
+        assert_eq!((d.settings.theme.as_str(), d.settings.clipboard), ("dark", ClipboardMode::Auto));
+    }
+
+    #[test]
+    fn each_bad_setting_names_its_line_and_key() {
+        let cases = [
+            ("[settings]\ntheme = \"solarized\"\n", 2, "settings.theme", "dark, light, high-contrast"),
+            ("[settings]\nevents_range = \"2w\"\n", 2, "settings.events_range", "7d, 30d, 90d, 1y, all"),
+            ("[settings]\nclipboard = \"x11\"\n", 2, "settings.clipboard", "auto"),
+            ("[settings]\nmouse = 1\n", 2, "settings.mouse", "bool"),
+            ("[settings]\nlog_level = \"loud\"\n", 2, "settings.log_level", "debug"),
+            ("\n[colors]\nselection = \"purple\"\n", 3, "colors.selection", "purple"),
+            ("[colors]\nborderz = \"red\"\n", 2, "colors.borderz", "selection"),
+            ("[keys]\nquit = \"ctrl-shift-q\"\n", 2, "keys.quit", "cannot read the key"),
+            ("[keys]\nfly = \"f\"\n", 2, "keys.fly", "delete_person"),
+            ("[keys]\nquit = 5\n", 2, "keys.quit", "a key"),
+        ];
+        for (text, line, key, needle) in cases {
+            let e = Config::parse(text).unwrap_err();
+            assert_eq!(e.position.map(|p| p.0), Some(line), "{text}: {e}");
+            assert_eq!(e.key.as_deref(), Some(key), "{text}: {e}");
+            assert!(e.message.contains(needle), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod journal;
+pub mod keyring;
 pub mod logging;
 pub mod runtime;
 pub mod sandbox;

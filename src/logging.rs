@@ -13,7 +13,8 @@ use std::sync::Mutex;
 pub const ENV: &str = "HOGDEX_LOG";
 
 /// `--log-level`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LogLevel {
     Off,
     Error,
@@ -47,10 +48,12 @@ pub fn default_path() -> Result<PathBuf, String> {
     state_dir().map(|d| d.join("hogdex.log"))
 }
 
-/// The filter directives for a `--log-level` (or, without one, `HOGDEX_LOG`, else `warn`).
-/// `None` means logging is off.
-pub fn directives(level: Option<LogLevel>, env: Option<&str>) -> Option<String> {
-    let directives = match (level, env.map(str::trim).filter(|e| !e.is_empty())) {
+/// The filter directives for a `--log-level` (or, without one, `HOGDEX_LOG`, else the config
+/// file's `settings.log_level`, else `warn`). `None` means logging is off.
+pub fn directives(level: Option<LogLevel>, env: Option<&str>, config: Option<LogLevel>) -> Option<String> {
+    let env = env.map(str::trim).filter(|e| !e.is_empty());
+    let level = level.or(if env.is_none() { config } else { None });
+    let directives = match (level, env) {
         (Some(level), _) => match level {
             LogLevel::Off => return None,
             LogLevel::Error | LogLevel::Warn => level.as_str().to_string(),
@@ -100,13 +103,21 @@ mod tests {
 
     #[test]
     fn level_flag_wins_over_env_and_keeps_libraries_at_warn() {
-        assert_eq!(directives(None, None).as_deref(), Some("warn"));
-        assert_eq!(directives(Some(LogLevel::Off), Some("trace")), None);
-        assert_eq!(directives(Some(LogLevel::Error), None).as_deref(), Some("error"));
-        assert_eq!(directives(Some(LogLevel::Trace), Some("debug")).as_deref(), Some("warn,hogdex=trace"));
-        assert_eq!(directives(None, Some("hogdex=debug")).as_deref(), Some("hogdex=debug"));
-        assert_eq!(directives(None, Some("off")), None);
-        assert_eq!(directives(None, Some("  ")).as_deref(), Some("warn"));
+        assert_eq!(directives(None, None, None).as_deref(), Some("warn"));
+        assert_eq!(directives(Some(LogLevel::Off), Some("trace"), None), None);
+        assert_eq!(directives(Some(LogLevel::Error), None, None).as_deref(), Some("error"));
+        assert_eq!(
+            directives(Some(LogLevel::Trace), Some("debug"), None).as_deref(),
+            Some("warn,hogdex=trace")
+        );
+        assert_eq!(directives(None, Some("hogdex=debug"), None).as_deref(), Some("hogdex=debug"));
+        assert_eq!(directives(None, Some("off"), None), None);
+        assert_eq!(directives(None, Some("  "), None).as_deref(), Some("warn"));
+        // The config file's level comes after the flag and the variable.
+        let info = Some(LogLevel::Info);
+        assert_eq!(directives(None, None, info).as_deref(), Some("warn,hogdex=info"));
+        assert_eq!(directives(None, Some("error"), info).as_deref(), Some("error"));
+        assert_eq!(directives(Some(LogLevel::Off), None, info), None);
     }
 
     #[cfg(unix)]

@@ -43,7 +43,7 @@ fn hogdex(config: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     {
         cmd.env_remove(var);
     }
-    cmd.env("XDG_CONFIG_HOME", config).env("XDG_STATE_HOME", state.path());
+    cmd.env("XDG_CONFIG_HOME", config).env("XDG_STATE_HOME", state.path()).env("HOGDEX_KEYRING", "off");
     cmd.envs(env.iter().copied());
     let out = cmd.output().unwrap();
     Run {
@@ -64,6 +64,38 @@ fn the_example_config_parses() {
     }
     assert_eq!(config.profiles["prod"].read_only, Some(true));
     assert_eq!(config.settings.delete_grace_secs, 5);
+    assert_eq!(config.colors["selection"], "white on blue bold");
+}
+
+#[test]
+fn the_example_config_documents_every_setting_colour_slot_and_action() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/config.example.toml"))
+            .unwrap();
+    let words: std::collections::HashSet<&str> =
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).collect();
+    for setting in [
+        "delete_grace_secs",
+        "allow_dollar_edits",
+        "hide_dollar",
+        "events_range",
+        "mouse",
+        "clipboard",
+        "theme",
+        "log_level",
+        "api_key_command",
+        "api_key",
+        "read_only",
+        "default_profile",
+    ] {
+        assert!(words.contains(setting), "setting {setting} is not documented");
+    }
+    for slot in hogdex::ui::theme::SLOTS {
+        assert!(words.contains(slot), "colour slot {slot} is not documented");
+    }
+    for action in hogdex::app::actions::Action::ids() {
+        assert!(words.contains(action), "action {action} is not documented");
+    }
 }
 
 #[test]
@@ -130,7 +162,7 @@ fn an_unknown_profile_lists_the_known_ones_and_exits_2() {
 }
 
 #[test]
-fn key_resolution_order_is_flag_env_command_file() {
+fn key_resolution_order_is_flag_env_command_keyring_file() {
     let config = Config::parse(
         "[profiles.p]\napi_key_command = \"pass show x\"\napi_key = \"phx_f\"\n\
          [profiles.f]\napi_key = \"phx_f\"\n",
@@ -143,9 +175,9 @@ fn key_resolution_order_is_flag_env_command_file() {
     cli.key_given = None;
     assert_eq!(resolve(&cli, &config).unwrap().key, KeyPlan::Command("pass show x".into()));
     cli.profile = Some("f".into());
-    assert_eq!(resolve(&cli, &config).unwrap().key, KeyPlan::File);
+    assert_eq!(resolve(&cli, &config).unwrap().key, KeyPlan::Stored { file: true }, "keyring, then file");
     cli.profile = None;
-    assert_eq!(resolve(&cli, &config).unwrap().key, KeyPlan::None);
+    assert_eq!(resolve(&cli, &config).unwrap().key, KeyPlan::Stored { file: false }, "keyring only");
 }
 
 #[test]

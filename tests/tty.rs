@@ -58,7 +58,16 @@ impl Tty {
     /// Starts `hogdex args…` in a `cols`×`rows` terminal with a clean environment: no PostHog
     /// settings, no colour, HOME and the XDG dirs in a temporary directory.
     fn spawn(args: &[&str], cols: u16, rows: u16) -> Tty {
+        Self::spawn_with(args, cols, rows, None, true)
+    }
+
+    /// [`Tty::spawn`] with a config file (`$XDG_CONFIG_HOME/hogdex/config.toml`) and/or colour.
+    fn spawn_with(args: &[&str], cols: u16, rows: u16, config: Option<&str>, no_color: bool) -> Tty {
         let home = tempfile::tempdir().unwrap();
+        if let Some(text) = config {
+            std::fs::create_dir_all(home.path().join("config/hogdex")).unwrap();
+            std::fs::write(home.path().join("config/hogdex/config.toml"), text).unwrap();
+        }
         let pty = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("a pseudo-terminal");
@@ -78,9 +87,14 @@ impl Tty {
         ] {
             cmd.env_remove(var);
         }
-        cmd.env("NO_COLOR", "1");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
         cmd.env("TERM", "xterm-256color");
         cmd.env("HOME", home.path());
+        cmd.env("HOGDEX_KEYRING", "off");
         for (var, dir) in [
             ("XDG_CONFIG_HOME", "config"),
             ("XDG_DATA_HOME", "data"),
@@ -178,6 +192,18 @@ impl Tty {
             assert!(Instant::now() < deadline, "nothing drawn at {cols}×{rows}");
             std::thread::sleep(POLL);
         }
+    }
+
+    /// How many cells have a foreground or background colour.
+    fn coloured_cells(&self) -> usize {
+        let parser = self.screen.lock().unwrap();
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        (0..rows)
+            .flat_map(|r| (0..cols).map(move |c| (r, c)))
+            .filter_map(|(r, c)| screen.cell(r, c))
+            .filter(|cell| cell.fgcolor() != vt100::Color::Default || cell.bgcolor() != vt100::Color::Default)
+            .count()
     }
 
     fn alive(&mut self) -> bool {
@@ -399,4 +425,51 @@ fn the_timeline_tab_shows_how_a_plan_changed() {
     tty.send("\x03");
     assert_eq!(tty.wait_exit(), 0);
     tty.assert_restored();
+}
+
+#[test]
+fn no_color_draws_without_any_colour_and_a_theme_draws_with_colour() {
+    // NO_COLOR wins over the config file's theme and colours.
+    let config = "[settings]\ntheme = \"light\"\n[colors]\nselection = \"white on red\"\n";
+    let mut tty = Tty::spawn_with(&["--demo", "--demo-persons", "50"], 100, 30, Some(config), true);
+    tty.wait_for_all(&["? help", "q back / quit"]);
+    assert_eq!(tty.coloured_cells(), 0, "NO_COLOR: not one coloured cell");
+    tty.send("q");
+    assert_eq!(tty.wait_exit(), 0);
+
+    let mut tty = Tty::spawn_with(&["--demo", "--demo-persons", "50"], 100, 30, Some(config), false);
+    tty.wait_for_all(&["? help", "q back / quit"]);
+    assert!(tty.coloured_cells() > 0, "without NO_COLOR the theme's colours are drawn");
+    tty.send("q");
+    assert_eq!(tty.wait_exit(), 0);
+}
+
+#[test]
+fn remapped_keys_from_the_config_file_work_and_are_shown() {
+    // `x` deletes events by default: taking it for help is a conflict, reported at startup.
+    let config = "[keys]\nhelp = [\"x\", \"F1\"]\nquit = \"Q\"\n";
+    let mut tty = Tty::spawn_with(&["--demo", "--demo-persons", "50"], 120, 30, Some(config), true);
+    tty.wait_for_all(&["x help", "Q back / quit"]);
+    tty.send(":messages\r");
+    tty.wait_for("warn  Keys: key `x` is bound to both delete_events and help");
+    // (Esc and the next key in one read would be alt-key: wait for the list's hints first.)
+    tty.send("\x1b");
+    tty.wait_for("/ search persons");
+    tty.send("q");
+    tty.send("x");
+    tty.wait_for("Help");
+    assert!(tty.alive(), "q no longer quits");
+    tty.send("\x1b");
+    tty.wait_for("/ search persons");
+    tty.send("Q");
+    assert_eq!(tty.wait_exit(), 0);
+    tty.assert_restored();
+}
+
+#[test]
+fn a_bad_config_file_is_one_precise_line_and_exit_2() {
+    let config = "[settings]\ntheme = \"solarized\"\n";
+    let mut tty = Tty::spawn_with(&["--demo"], 100, 30, Some(config), true);
+    assert_eq!(tty.wait_exit(), 2);
+    tty.wait_for_all(&["config.toml:2:1", "settings.theme", "unknown theme"]);
 }

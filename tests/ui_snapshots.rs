@@ -1590,3 +1590,32 @@ fn insight_form_and_activity_overlay_never_panic() {
         }
     }
 }
+
+#[test]
+fn project_picker_and_its_states() {
+    use hogdex::app::{Choice, Overlay, Picker, PickerKind};
+    let choice = |value: &str, label: &str, detail: &str, current: bool| Choice {
+        value: value.into(),
+        label: label.into(),
+        detail: detail.into(),
+        current,
+    };
+    let mut m = list_model();
+    m.overlay = Some(Overlay::Picker(Picker {
+        kind: PickerKind::Project,
+        choices: vec![
+            choice("1", "Hogdex Demo", "id 1 · Hogdex Demo Org", true),
+            choice("2", "Hogdex Staging", "id 2 · Hogdex Demo Org", false),
+            choice("3", "Partner \x1b[31mred", "id 3 · Hogdex Partner Org", false),
+        ],
+        selected: 1,
+        loading: false,
+        error: None,
+    }));
+    snap("project_picker", &m);
+    let Some(Overlay::Picker(p)) = m.overlay.as_mut() else { unreachable!() };
+    p.error = Some("Listing projects: PostHog refused the key (403): API keys with scoped projects are only supported on project-based endpoints.".into());
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(text.contains("Switch project") && text.contains("PostHog refused the key (403)"), "{text}");
+    assert!(!text.contains('\x1b'));
+}

@@ -15,6 +15,10 @@ pub enum Slot {
     Activity,
     Events,
     Cohorts,
+    /// `GET /api/projects/` for the `:project` picker.
+    Projects,
+    /// Connecting to another profile or project (a newer switch replaces an older one).
+    Switch,
 }
 
 /// Debounce timers.
@@ -54,6 +58,16 @@ pub enum Cmd {
     },
     /// Load the project (name, display-name properties).
     LoadProject,
+    /// The projects (and their organizations) for the `:project` picker.
+    LoadProjects,
+    /// Connect with another profile of the config file.
+    SwitchProfile(String),
+    /// Talk to another project on the same host with the same key.
+    SwitchProject {
+        id: i64,
+        /// The current connection (profile, demo) the new one keeps.
+        from: super::Connection,
+    },
     /// Drop whatever is running in a slot.
     Cancel(Slot),
     /// Send `Msg::TimerFired { timer, generation }` after `after` (a newer one replaces it).
@@ -142,6 +156,8 @@ impl Cmd {
             Cmd::GetPerson { .. } => Some(Slot::Person),
             Cmd::FindPerson { .. } => Some(Slot::Lookup),
             Cmd::LoadProject => Some(Slot::Project),
+            Cmd::LoadProjects => Some(Slot::Projects),
+            Cmd::SwitchProfile(_) | Cmd::SwitchProject { .. } => Some(Slot::Switch),
             Cmd::LoadTimeline { .. } => Some(Slot::Timeline),
             Cmd::LoadInsight { .. } | Cmd::InsightNext { .. } => Some(Slot::List),
             Cmd::LoadProjectActivity { .. } => Some(Slot::ProjectActivity),

@@ -154,6 +154,8 @@ pub fn rows(person: &PersonView, opts: &RowOptions) -> Vec<Row> {
         out.push(Row::Empty {
             text: if person.properties.is_empty() {
                 "no properties".into()
+            } else if needle.is_empty() && hidden_dollar > 0 {
+                "only $-properties, which are hidden".into()
             } else {
                 "nothing matches the filter".into()
             },
@@ -299,6 +301,14 @@ mod tests {
         assert!(keys(&hidden).iter().any(|k| k.contains("1 $-properties hidden")));
         let none = rows(&p, &RowOptions { filter: "zzz", ..Default::default() });
         assert!(keys(&none).contains(&"(nothing matches the filter)".to_string()));
+        let mut only_dollar = person();
+        only_dollar.properties.retain(|k, _| k.starts_with('$'));
+        let hidden = rows(&only_dollar, &RowOptions { hide_dollar: true, ..Default::default() });
+        assert!(
+            keys(&hidden).contains(&"(only $-properties, which are hidden)".to_string()),
+            "{:?}",
+            keys(&hidden)
+        );
     }
 
     #[test]

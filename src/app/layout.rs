@@ -96,6 +96,7 @@ pub fn overlay_max_scroll(model: &Model) -> usize {
         Some(Overlay::Help { .. }) => super::actions::REGISTRY.len() + super::palette::COMMANDS.len() + 16,
         Some(Overlay::Journal { entries, .. }) => entries.len(),
         Some(Overlay::Activity) => model.project_activity.data.as_ref().map_or(0, |f| f.items.len()),
+        Some(Overlay::Picker(p)) => p.choices.len(),
         None => 0,
     };
     lines.saturating_sub(h)

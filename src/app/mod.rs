@@ -9,6 +9,7 @@ pub mod history;
 pub mod input;
 pub mod insight;
 pub mod inspector;
+pub mod keymap;
 pub mod layout;
 mod model;
 mod msg;

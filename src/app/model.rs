@@ -128,6 +128,63 @@ pub enum Overlay {
         selected: usize,
         skipped: usize,
     },
+    /// `:profile` / `:project`: pick where to connect; Enter switches without restarting.
+    Picker(Picker),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickerKind {
+    Profile,
+    Project,
+}
+
+/// One row of a picker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// What switching uses: a profile name or a project id.
+    pub value: String,
+    pub label: String,
+    /// Second column: host and project of a profile, organization of a project.
+    pub detail: String,
+    /// Where hogdex is connected now.
+    pub current: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Picker {
+    pub kind: PickerKind,
+    pub choices: Vec<Choice>,
+    pub selected: usize,
+    /// Waiting for `GET /api/projects/`.
+    pub loading: bool,
+    pub error: Option<String>,
+}
+
+/// A profile from the config file, for `:profile`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileInfo {
+    pub name: String,
+    pub host: String,
+    pub project: String,
+    pub read_only: bool,
+}
+
+/// A project from `GET /api/projects/`, for `:project`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectChoice {
+    pub id: i64,
+    pub name: String,
+    /// The organization's name when known, else its id.
+    pub organization: String,
+}
+
+/// Preferences from the config file's `[settings]`, applied at start and after each switch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Prefs {
+    pub hide_dollar: bool,
+    /// Index into `history::RANGES` the timeline and events tabs open with.
+    pub events_range: usize,
+    pub mouse: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -234,6 +291,12 @@ pub struct Model {
     pub export: Option<Export>,
     /// Mouse capture is on (`m`): click selects, the wheel scrolls.
     pub mouse: bool,
+    /// The effective keys (defaults plus the config file's `[keys]`).
+    pub keymap: std::sync::Arc<super::keymap::Keymap>,
+    /// The config file's profiles (`:profile`).
+    pub profiles: Vec<ProfileInfo>,
+    /// The `[settings]` preferences, kept for switches.
+    pub prefs: Prefs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -288,7 +351,35 @@ impl Model {
             project_activity: Default::default(),
             export: None,
             mouse: false,
+            keymap: Default::default(),
+            profiles: Vec::new(),
+            prefs: Prefs::default(),
         }
+    }
+
+    /// Applies the `[settings]` preferences (at start; `init` turns the mouse on).
+    pub fn apply_prefs(&mut self, prefs: Prefs) {
+        self.prefs = prefs;
+        self.inspector.hide_dollar = prefs.hide_dollar;
+        self.history.range = prefs.events_range.min(super::history::RANGES.len() - 1);
+        self.mouse = prefs.mouse;
+    }
+
+    /// The model for a new connection (`:profile`, `:project`): everything about the previous
+    /// project is dropped; the window size, messages, keys, settings and mouse state stay.
+    pub fn switched(&self, conn: Connection, read_only: bool) -> Model {
+        let mut next = Model::new(self.now, Some(conn), read_only);
+        next.apply_prefs(self.prefs);
+        next.width = self.width;
+        next.height = self.height;
+        next.messages = self.messages.clone();
+        next.keymap = self.keymap.clone();
+        next.grace = self.grace;
+        next.allow_dollar_edits = self.allow_dollar_edits;
+        next.mouse = self.mouse;
+        next.profiles = self.profiles.clone();
+        next.next_id = self.next_id;
+        next
     }
 
     /// Which action table keys are looked up in (text fields are handled before this).

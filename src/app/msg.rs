@@ -103,6 +103,15 @@ pub enum Msg {
     JournalLoaded(Result<(Vec<crate::journal::JournalEntry>, usize), String>),
     /// The runtime connected (after start-up or after starting the demo from the welcome screen).
     Connected(crate::app::Connection),
+    /// `:project` picker rows.
+    ProjectsLoaded(Result<Vec<crate::app::ProjectChoice>, ApiError>),
+    /// A `:profile`/`:project` switch is connected: start over on it.
+    Switched {
+        conn: crate::app::Connection,
+        read_only: bool,
+    },
+    /// A switch could not connect (the current connection stays).
+    SwitchFailed(String),
     /// Connecting failed (e.g. the demo sandbox could not start).
     ConnectFailed(String),
 }

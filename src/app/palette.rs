@@ -18,6 +18,18 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec { name: "messages", args: "", desc: "message history", write: false },
     CommandSpec {
+        name: "profile",
+        args: "[name]",
+        desc: "switch to another profile of the config file (no name: pick one)",
+        write: false,
+    },
+    CommandSpec {
+        name: "project",
+        args: "[id]",
+        desc: "switch to another project (no id: pick from the projects of the key)",
+        write: false,
+    },
+    CommandSpec {
         name: "reset-distinct-id",
         args: "<distinct id>",
         desc: "let a deleted person's distinct id be used again",
@@ -48,6 +60,10 @@ pub enum PaletteCommand {
     Refresh,
     Help,
     Quit,
+    /// `:profile` (picker) or `:profile <name>`.
+    Profile(Option<String>),
+    /// `:project` (picker) or `:project <id>`.
+    Project(Option<i64>),
 }
 
 pub fn parse(input: &str) -> Result<PaletteCommand, String> {
@@ -82,6 +98,12 @@ pub fn parse(input: &str) -> Result<PaletteCommand, String> {
             Ok(PaletteCommand::Export(format, file.to_string()))
         }
         "help" => Ok(PaletteCommand::Help),
+        "profile" => Ok(PaletteCommand::Profile((!rest.is_empty()).then(|| rest.to_string()))),
+        "project" if rest.is_empty() => Ok(PaletteCommand::Project(None)),
+        "project" => match rest.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(PaletteCommand::Project(Some(id))),
+            _ => Err(":project takes a project id (a number); :project alone lists them".into()),
+        },
         "person" if rest.is_empty() => Err(":person needs a distinct id or UUID".into()),
         "person" => Ok(PaletteCommand::Person(rest.to_string())),
         "reset-distinct-id" if rest.is_empty() => Err(":reset-distinct-id needs the distinct id".into()),
@@ -136,11 +158,18 @@ mod tests {
         assert_eq!(parse("person  user-42 "), Ok(PaletteCommand::Person("user-42".into())));
         assert!(parse("person").unwrap_err().contains("needs"));
         assert!(parse("frobnicate").unwrap_err().contains("unknown command"));
+        assert_eq!(parse("profile"), Ok(PaletteCommand::Profile(None)));
+        assert_eq!(parse("profile prod"), Ok(PaletteCommand::Profile(Some("prod".into()))));
+        assert_eq!(parse("project"), Ok(PaletteCommand::Project(None)));
+        assert_eq!(parse("project 42"), Ok(PaletteCommand::Project(Some(42))));
+        assert!(parse("project x").unwrap_err().contains("project id"));
     }
 
     #[test]
     fn completes_unique_prefixes() {
         assert_eq!(complete("pe").as_deref(), Some("person "));
+        assert_eq!(complete("pro"), None, "profile and project share it");
+        assert_eq!(complete("prof").as_deref(), Some("profile "));
         assert_eq!(complete("me").as_deref(), Some("messages"));
         assert_eq!(complete("q"), None, "q and quit are both commands; q is already complete");
         assert_eq!(complete("x"), None);

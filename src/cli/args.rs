@@ -27,27 +27,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Where `--api-key`'s value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeySource {
-    Flag,
-    Env,
-    /// The profile's `api_key_command`.
-    Command,
-    /// The profile's `api_key` in the config file.
-    Config,
-}
-
-impl KeySource {
-    pub fn describe(self) -> &'static str {
-        match self {
-            KeySource::Flag => "the --api-key flag",
-            KeySource::Env => "POSTHOG_PERSONAL_API_KEY",
-            KeySource::Command => "the profile's api_key_command",
-            KeySource::Config => "the profile's api_key in the config file",
-        }
-    }
-}
+pub use crate::config::KeySource;
 
 impl Cli {
     /// Parses the process arguments like `Cli::parse`, and records where the API key came from.
@@ -147,6 +127,22 @@ pub enum Command {
     },
     /// Print the files and directories hogdex uses, and the connection it would make
     Info,
+    /// Store a personal API key in the OS keyring for a profile (`--profile`, else the default)
+    #[command(long_about = "Store a personal API key in the OS keyring for a profile.\n\n\
+        The key is read from stdin: typed or pasted at a hidden prompt on a terminal, else the first \
+        line (e.g. `pass show posthog | hogdex login --profile work`). It is stored under service \
+        `hogdex` and account <profile name> (`default` without a profile), and used when neither \
+        --api-key, POSTHOG_PERSONAL_API_KEY nor the profile's api_key_command gives a key.\n\n\
+        Where there is no OS keyring (no Secret Service on Linux, a container, CI), nothing is \
+        stored: use the profile's api_key_command in the config file, or POSTHOG_PERSONAL_API_KEY. \
+        HOGDEX_KEYRING=off turns the OS keyring off altogether.")]
+    Login {
+        /// Only say whether a key is stored for the profile (never prints it); exit 1 if not
+        #[arg(long)]
+        check: bool,
+    },
+    /// Delete the profile's key from the OS keyring (`--profile`, else the default)
+    Logout,
     /// Print a shell completion script (e.g. `hogdex completions bash > ~/.local/share/bash-completion/completions/hogdex`)
     Completions {
         #[arg(value_enum)]

@@ -39,8 +39,9 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, String> {
     Ok(Connection { client, sandbox: None })
 }
 
-/// What reading the config file gave `hogdex info` (and the TUI): the path, whether it exists,
-/// the selected profile and where the key comes from.
+/// What reading the config file gave `hogdex info` and the TUI: the path, whether it exists, the
+/// selected profile, where the key comes from, and the file and flags themselves (the TUI
+/// resolves them again for `:profile`).
 #[derive(Debug, Clone)]
 pub struct Configured {
     pub path: Result<std::path::PathBuf, String>,
@@ -49,15 +50,29 @@ pub struct Configured {
     pub key_source: Option<KeySource>,
     /// The key comes from `api_key_command`, which was not run (`hogdex info`).
     pub command_not_run: bool,
+    pub config: crate::config::Config,
+    pub inputs: crate::config::CliInputs,
+}
+
+/// How much of the key `configure` fetches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fetch {
+    /// Every source: the command runs, the keyring is asked.
+    All,
+    /// Not the command (`hogdex info` says it would run).
+    NoCommand,
+    /// Nothing (`--demo` needs no key).
+    Nothing,
 }
 
 /// Reads the config file and folds the selected profile and the settings into `conn` (flags and
-/// environment win). Runs the profile's `api_key_command` when `run_key_command` and no key was
-/// given. A bad config, an unknown profile or a failing command is a usage error (exit 2).
+/// environment win). Fetches the key when no flag or variable gave one (per `fetch`): the
+/// profile's `api_key_command`, the OS keyring, the file. A bad config, an unknown profile or a
+/// failing command is a usage error (exit 2).
 pub fn configure(
     conn: &mut ConnectionArgs,
     key_source: Option<KeySource>,
-    run_key_command: bool,
+    fetch: Fetch,
 ) -> Result<Configured, super::Failure> {
     use crate::config::{CliInputs, Config, KeyPlan};
     let path = crate::config::default_path();
@@ -85,23 +100,19 @@ pub fn configure(
         super::Failure::usage(format!("{e}{file}"))
     })?;
     let profile = resolved.profile.as_ref().and_then(|n| config.profiles.get(n));
-    let mut command_not_run = false;
-    let source = match &resolved.key {
-        KeyPlan::Given { .. } => key_source.or(Some(KeySource::Env)),
-        KeyPlan::Command(cmd) => {
-            if run_key_command {
-                let key = crate::config::run_key_command(cmd).map_err(super::Failure::usage)?;
-                conn.api_key = Some(key.0);
-            } else {
-                command_not_run = true;
-            }
-            Some(KeySource::Command)
-        }
-        KeyPlan::File => {
-            conn.api_key = profile.and_then(|p| p.api_key.clone()).map(|k| k.0);
-            Some(KeySource::Config)
-        }
-        KeyPlan::None => None,
+    let command_not_run = matches!(resolved.key, KeyPlan::Command(_)) && fetch != Fetch::All;
+    let source = if command_not_run {
+        Some(KeySource::Command)
+    } else if fetch == Fetch::Nothing {
+        key_given.then(|| key_source.unwrap_or(KeySource::Env))
+    } else {
+        let keyring = crate::keyring::OsKeyring::default();
+        let key = crate::config::obtain_key(&resolved, &config, conn.api_key.as_deref(), &keyring)
+            .map_err(super::Failure::usage)?;
+        key.map(|(key, source)| {
+            conn.api_key = Some(key.0);
+            source
+        })
     };
     if profile.is_some_and(|p| p.host.is_some()) || conn.host.is_some() {
         conn.host = Some(resolved.host);
@@ -119,5 +130,7 @@ pub fn configure(
         profile: resolved.profile,
         key_source: source,
         command_not_run,
+        config,
+        inputs,
     })
 }

@@ -50,7 +50,7 @@ pub fn lines(conn: &ConnectionArgs, configured: Option<&Configured>) -> Vec<(&'s
             (true, Some(source)) => format!("set (from {})", source.describe()),
             (true, None) => "set".to_string(),
             (false, _) => {
-                "not set (--api-key, POSTHOG_PERSONAL_API_KEY, or a profile's api_key_command/api_key)"
+                "not set (--api-key, POSTHOG_PERSONAL_API_KEY, a profile's api_key_command, `hogdex login`, or a profile's api_key)"
                     .to_string()
             }
         },

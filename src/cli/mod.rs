@@ -7,11 +7,12 @@ mod connect;
 mod history;
 mod info;
 mod journal;
+mod login;
 mod persons;
 mod render;
 
 pub use args::{Cli, Command, ConnectionArgs, FunnelArgs, KeySource, ListFormat, PersonsCommand};
-pub use connect::{Configured, Connection, NOT_CONFIGURED, configure, connect};
+pub use connect::{Configured, Connection, Fetch, NOT_CONFIGURED, configure, connect};
 pub use info::config_path;
 
 use crate::writes::Writer;
@@ -52,7 +53,12 @@ pub fn init_logging(cli: &Cli) {
         return;
     }
     let env = std::env::var(crate::logging::ENV).ok();
-    let Some(directives) = crate::logging::directives(cli.log_level, env.as_deref()) else {
+    // A bad config file is reported by `run`; here it only means no configured level.
+    let configured = crate::config::default_path()
+        .ok()
+        .and_then(|p| crate::config::Config::load(&p).ok())
+        .and_then(|c| c.settings.log_level);
+    let Some(directives) = crate::logging::directives(cli.log_level, env.as_deref(), configured) else {
         return;
     };
     let result = crate::logging::default_path().and_then(|path| crate::logging::init(&path, &directives));
@@ -66,12 +72,17 @@ pub fn init_logging(cli: &Cli) {
 /// Runs a subcommand to completion and reports the outcome as an exit code.
 pub async fn run(mut cli: Cli) -> ExitCode {
     // The config file matters only to commands that connect, and to `info`.
+    // (`login`/`logout` read it themselves: logout must work for a profile that is gone.)
     let needs_config =
         matches!(cli.command, None | Some(Command::Persons(_) | Command::Projects { .. } | Command::Info));
     let demo = cli.conn.demo;
     let configured = if needs_config {
-        let run_command = !demo && !matches!(cli.command, Some(Command::Info));
-        match configure(&mut cli.conn, cli.key_source, run_command) {
+        let fetch = match cli.command {
+            _ if demo => Fetch::Nothing,
+            Some(Command::Info) => Fetch::NoCommand,
+            _ => Fetch::All,
+        };
+        match configure(&mut cli.conn, cli.key_source, fetch) {
             Ok(c) => Some(c),
             Err(f) => {
                 eprintln!("hogdex: {}", crate::text::sanitize(&f.message));
@@ -95,9 +106,11 @@ pub async fn run(mut cli: Cli) -> ExitCode {
         }
         Some(Command::Journal { limit, json }) => journal::print(limit, json),
         Some(Command::Info) => info::print(&cli.conn, configured.as_ref()),
+        Some(Command::Login { check }) => login::login(&cli.conn, check),
+        Some(Command::Logout) => login::logout(&cli.conn),
         Some(Command::Completions { shell }) => info::completions(shell),
         Some(Command::Man) => info::man(),
-        None => no_command(&cli.conn).await,
+        None => no_command(&cli.conn, configured).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,7 +140,7 @@ async fn with_connection(
 /// `hogdex` with no subcommand: the terminal UI — on the sandbox with `--demo`, on PostHog when
 /// a key is configured, else on the welcome screen (which offers the demo). Without a terminal on
 /// stdout there is no TUI: the welcome text when nothing is configured, else a usage error.
-async fn no_command(conn: &ConnectionArgs) -> Result<(), Failure> {
+async fn no_command(conn: &ConnectionArgs, config: Option<Configured>) -> Result<(), Failure> {
     use std::io::IsTerminal;
     let configured = conn.demo || conn.api_key.is_some();
     if !std::io::stdout().is_terminal() {
@@ -146,7 +159,21 @@ async fn no_command(conn: &ConnectionArgs) -> Result<(), Failure> {
         demo: conn.demo_options(),
         grace: std::time::Duration::from_secs(conn.delete_grace.unwrap_or(5)),
         allow_dollar_edits: conn.allow_dollar_edits,
+        settings: Default::default(),
+        profiles: None,
     };
+    if let Some(c) = config {
+        start.settings = tui_settings(&c.config);
+        if !c.config.profiles.is_empty() {
+            let options = crate::api::ClientOptions {
+                timeout: std::time::Duration::from_secs(conn.timeout.max(1)),
+                ..Default::default()
+            };
+            let given = c.inputs.key_given.and(conn.api_key.clone());
+            start.profiles =
+                Some(crate::runtime::Profiles::new(c.config, c.inputs, given, options, conn.insecure));
+        }
+    }
     if configured {
         let connection = connect(conn)
             .await
@@ -164,6 +191,23 @@ async fn no_command(conn: &ConnectionArgs) -> Result<(), Failure> {
         Some(i) => Failure { message: i.to_string(), code: i.exit_code() },
         None => Failure::failed(format!("{e:#}")),
     })
+}
+
+/// The TUI's part of the config file: preferences, theme (plain under `NO_COLOR`), keys.
+fn tui_settings(config: &crate::config::Config) -> crate::runtime::TuiSettings {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let s = &config.settings;
+    crate::runtime::TuiSettings {
+        prefs: crate::app::Prefs {
+            hide_dollar: s.hide_dollar,
+            events_range: s.events_range.0,
+            mouse: s.mouse,
+        },
+        theme: config.theme(no_color),
+        // Checked when the file was read.
+        keymap: config.keymap().unwrap_or_default(),
+        clipboard: s.clipboard,
+    }
 }
 
 /// The friendly first-run screen shown when nothing is configured.

@@ -40,6 +40,20 @@ pub struct Start {
     pub grace: std::time::Duration,
     /// Allow editing PostHog's own `$`-properties.
     pub allow_dollar_edits: bool,
+    /// The config file's preferences, look and keys.
+    pub settings: TuiSettings,
+    /// The config file's profiles, for `:profile` (`None`: none to switch to).
+    pub profiles: Option<super::Profiles>,
+}
+
+/// What the config file sets for the TUI.
+#[derive(Clone, Debug, Default)]
+pub struct TuiSettings {
+    pub prefs: app::Prefs,
+    /// Already plain under `NO_COLOR`.
+    pub theme: crate::ui::Theme,
+    pub keymap: app::keymap::Keymap,
+    pub clipboard: crate::config::ClipboardMode,
 }
 
 /// Runs the TUI until the user quits. The terminal is restored however this ends (return, error,
@@ -63,6 +77,7 @@ pub async fn run(start: Start) -> anyhow::Result<()> {
 
 struct Loop {
     model: Model,
+    theme: crate::ui::Theme,
     exec: Executor,
     rx: mpsc::UnboundedReceiver<Event>,
     quit: bool,
@@ -77,13 +92,23 @@ impl Loop {
         };
         let mut exec = Executor::new(tx, client, start.demo);
         exec.set_read_only(start.read_only);
+        exec.set_clipboard_mode(start.settings.clipboard);
         if let (Some(sandbox), Some(conn)) = (start.sandbox, &conn) {
             exec.keep_sandbox(sandbox, conn.clone());
         }
         let mut model = Model::new(Utc::now(), conn, start.read_only);
         model.grace = start.grace;
         model.allow_dollar_edits = start.allow_dollar_edits;
-        Self { model, exec, rx, quit: false }
+        model.apply_prefs(start.settings.prefs);
+        for conflict in &start.settings.keymap.conflicts {
+            model.push_message(crate::app::Level::Warn, format!("Keys: {conflict}"));
+        }
+        model.keymap = std::sync::Arc::new(start.settings.keymap);
+        if let Some(profiles) = start.profiles {
+            model.profiles = profiles.infos();
+            exec.set_profiles(profiles);
+        }
+        Self { model, theme: start.settings.theme, exec, rx, quit: false }
     }
 
     /// Writes already sent are never cut off: quitting waits for them (bounded), saying so.
@@ -94,7 +119,7 @@ impl Loop {
                 crate::app::Level::Warn,
                 format!("Waiting for {n} write(s) already sent to finish before quitting…"),
             );
-            draw(tui, &self.model)?;
+            draw(tui, &self.model, &self.theme)?;
             let _ = tokio::time::timeout(std::time::Duration::from_secs(15), self.exec.finish_writes()).await;
         }
         Ok(())
@@ -115,7 +140,7 @@ impl Loop {
                 return self.finish(tui).await;
             }
             if dirty {
-                draw(tui, &self.model)?;
+                draw(tui, &self.model, &self.theme)?;
                 dirty = false;
             }
             sync_spinner(&mut spinner, self.model.is_busy());
@@ -195,26 +220,16 @@ impl Loop {
                 let msg = self.exec.demo_ready(client, sandbox, conn);
                 self.msg(msg)
             }
+            Event::Switched { client, conn, read_only } => {
+                let msg = self.exec.switched(client, conn, read_only);
+                self.msg(msg)
+            }
         })
     }
 }
 
-/// The plain theme (no colours, only bold/dim/reverse) when `NO_COLOR` is set, per no-color.org.
-fn theme() -> &'static crate::ui::Theme {
-    static THEME: std::sync::OnceLock<crate::ui::Theme> = std::sync::OnceLock::new();
-    THEME.get_or_init(|| {
-        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-            crate::ui::Theme::plain()
-        } else {
-            crate::ui::Theme::default()
-        }
-    })
-}
-
-/// One frame, wrapped in a synchronized update so slow links never show half a frame.
-fn draw(tui: &mut Tui, model: &Model) -> anyhow::Result<()> {
+fn draw(tui: &mut Tui, model: &Model, theme: &crate::ui::Theme) -> anyhow::Result<()> {
     queue!(tui.backend_mut(), ct::BeginSynchronizedUpdate)?;
-    let theme = theme();
     tui.draw(|f| crate::ui::view_with(model, f, theme)).context("cannot draw")?;
     queue!(tui.backend_mut(), ct::EndSynchronizedUpdate)?;
     tui.backend_mut().flush()?;

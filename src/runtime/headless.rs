@@ -49,6 +49,13 @@ impl Headless {
         app
     }
 
+    /// The config file's profiles, for `:profile`.
+    pub fn with_profiles(mut self, profiles: super::Profiles) -> Self {
+        self.model.profiles = profiles.infos();
+        self.exec.set_profiles(profiles);
+        self
+    }
+
     /// Hands `msg` to `update` (at the current wall-clock time) and runs the commands it returns.
     pub fn msg(&mut self, msg: Msg) {
         if let Msg::TimerFired { timer, generation } = &msg
@@ -166,6 +173,11 @@ impl Headless {
             // There is no terminal to write OSC 52 to; what follows still happens.
             Event::Write { then, .. } => then,
             Event::DemoReady { client, sandbox, conn } => self.exec.demo_ready(client, sandbox, conn),
+            Event::Switched { client, conn, read_only } => {
+                // The executor cancels the old connection's timers: none of them will fire.
+                self.timers.clear();
+                self.exec.switched(client, conn, read_only)
+            }
             // No terminal, no mouse.
             Event::SetMouse(_) => return,
         };

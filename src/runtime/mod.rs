@@ -6,10 +6,12 @@
 mod clipboard;
 mod event_loop;
 mod headless;
+mod switch;
 mod tasks;
 mod terminal;
 
-pub use event_loop::{Connected, SPINNER_INTERVAL, Start, run};
+pub use event_loop::{Connected, SPINNER_INTERVAL, Start, TuiSettings, run};
 pub use headless::Headless;
+pub use switch::Profiles;
 pub use tasks::{DemoOptions, start_sandbox};
 pub use terminal::Interrupted;

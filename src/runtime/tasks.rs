@@ -29,6 +29,12 @@ pub(crate) enum Event {
     },
     /// Turn the terminal's mouse capture on or off (between two frames).
     SetMouse(bool),
+    /// A `:profile`/`:project` switch connected: use this client from now on.
+    Switched {
+        client: Client,
+        conn: app::Connection,
+        read_only: bool,
+    },
     /// The demo sandbox started: use this client from now on, keep the server alive.
     DemoReady {
         client: Client,
@@ -36,6 +42,9 @@ pub(crate) enum Event {
         conn: app::Connection,
     },
 }
+
+/// Projects the demo serves (the third in another organization), so `:project` has choices.
+pub const DEMO_PROJECTS: usize = 3;
 
 /// The sandbox `Cmd::StartDemo` starts (welcome screen → demo).
 #[derive(Clone, Debug)]
@@ -77,6 +86,10 @@ pub(crate) struct Executor {
     demo_conn: Option<app::Connection>,
     /// Refuse every `Cmd::Write` (`--read-only`); enforced in `Writer::perform`.
     read_only: bool,
+    /// The config file's profiles, for `:profile` (`None`: started without one, e.g. in tests).
+    profiles: Option<super::switch::Profiles>,
+    /// Where copies go (`settings.clipboard`).
+    clipboard_mode: crate::config::ClipboardMode,
     /// Where writes are journaled (`None`: no home directory; writes go out unjournaled).
     journal: Option<Journal>,
     /// Writes in flight: detached tasks, never cancelled (dropping a handle does not abort it);
@@ -110,6 +123,8 @@ impl Executor {
             sandbox: None,
             demo_conn: None,
             read_only: false,
+            profiles: None,
+            clipboard_mode: crate::config::ClipboardMode::Auto,
             journal: Journal::open_default().ok(),
             writes: Vec::new(),
         }
@@ -118,6 +133,16 @@ impl Executor {
     /// `--read-only`: every `Cmd::Write` is answered with the refusal and nothing is sent.
     pub fn set_read_only(&mut self, read_only: bool) {
         self.read_only = read_only;
+    }
+
+    /// The profiles `:profile` can switch to.
+    pub fn set_profiles(&mut self, profiles: super::switch::Profiles) {
+        self.profiles = Some(profiles);
+    }
+
+    /// `settings.clipboard`: where copies go.
+    pub fn set_clipboard_mode(&mut self, mode: crate::config::ClipboardMode) {
+        self.clipboard_mode = mode;
     }
 
     /// Never start a browser (tests, `Headless`): `Cmd::OpenUrl` answers that none could start.
@@ -157,6 +182,20 @@ impl Executor {
         self.client = Some(client);
         self.keep_sandbox(sandbox, conn.clone());
         Msg::Connected(conn)
+    }
+
+    /// A switch connected: every request of the old connection is cancelled (its answers would
+    /// be about another project), the new client and read-only mode take over.
+    pub fn switched(&mut self, client: Client, conn: app::Connection, read_only: bool) -> Msg {
+        for (_, token) in self.slots.drain() {
+            token.cancel();
+        }
+        for (_, token) in self.timers.drain() {
+            token.cancel();
+        }
+        self.client = Some(client);
+        self.read_only = read_only;
+        Msg::Switched { conn, read_only }
     }
 
     /// Starts the work `cmd` asks for; returns at once.
@@ -215,6 +254,39 @@ impl Executor {
                         None => Err(not_connected("Loading the project")),
                     };
                     Msg::ProjectLoaded(result)
+                });
+            }
+            Cmd::LoadProjects => {
+                let client = self.client.clone();
+                self.request(Slot::Projects, async move {
+                    Msg::ProjectsLoaded(match client {
+                        Some(c) => super::switch::project_choices(&c).await,
+                        None => Err(not_connected("Listing projects")),
+                    })
+                });
+            }
+            Cmd::SwitchProject { id, from: conn } => {
+                let (client, read_only) = (self.client.clone(), self.read_only);
+                self.request_event(Slot::Switch, async move {
+                    let Some(client) = client else {
+                        return Event::Msg(Msg::SwitchFailed("not connected".into()));
+                    };
+                    match super::switch::to_project(&client, id, conn).await {
+                        Ok((client, conn)) => Event::Switched { client, conn, read_only },
+                        Err(e) => Event::Msg(Msg::SwitchFailed(e)),
+                    }
+                });
+            }
+            Cmd::SwitchProfile(name) => {
+                let profiles = self.profiles.clone();
+                self.request_event(Slot::Switch, async move {
+                    let Some(profiles) = profiles else {
+                        return Event::Msg(Msg::SwitchFailed("no config file profiles were loaded".into()));
+                    };
+                    match profiles.connect(&name).await {
+                        Ok((client, conn, read_only)) => Event::Switched { client, conn, read_only },
+                        Err(e) => Event::Msg(Msg::SwitchFailed(e)),
+                    }
                 });
             }
             Cmd::Cancel(slot) => {
@@ -409,15 +481,20 @@ impl Executor {
 
     /// Runs `fut` in `slot`, cancelling whatever ran there; its message is sent unless cancelled.
     fn request(&mut self, slot: Slot, fut: impl Future<Output = Msg> + Send + 'static) {
+        self.request_event(slot, async move { Event::Msg(fut.await) });
+    }
+
+    /// [`Executor::request`] for work that answers with a runtime event.
+    fn request_event(&mut self, slot: Slot, fut: impl Future<Output = Event> + Send + 'static) {
         let token = replace(&mut self.slots, slot, &self.all);
         let tx = self.tx.clone();
         tokio::spawn(async move {
             tokio::select! {
                 biased;
                 _ = token.cancelled() => {}
-                msg = fut => {
+                event = fut => {
                     if !token.is_cancelled() {
-                        let _ = tx.send(Event::Msg(msg));
+                        let _ = tx.send(event);
                     }
                 }
             }
@@ -437,14 +514,32 @@ impl Executor {
             }
             Err(e) => Event::Msg(Msg::Copied { what, result: Err(e) }),
         };
-        if !self.native_clipboard {
-            let _ = tx.send(fallback(&text, what));
-            return;
+        use crate::config::ClipboardMode;
+        let mode = self.clipboard_mode;
+        match mode {
+            ClipboardMode::Off => {
+                let result = Err("copying is off (settings.clipboard = \"off\")".to_string());
+                let _ = tx.send(Event::Msg(Msg::Copied { what, result }));
+                return;
+            }
+            ClipboardMode::Osc52 => {
+                let _ = tx.send(fallback(&text, what));
+                return;
+            }
+            ClipboardMode::Auto if !self.native_clipboard => {
+                let _ = tx.send(fallback(&text, what));
+                return;
+            }
+            ClipboardMode::Auto | ClipboardMode::Native => {}
         }
         let clip = self.clipboard.clone();
         tokio::task::spawn_blocking(move || {
             let event = match clip.set_native(&text) {
                 Ok(()) => Event::Msg(Msg::Copied { what, result: Ok(clipboard::VIA_SYSTEM) }),
+                Err(e) if mode == ClipboardMode::Native => {
+                    let result = Err(format!("no system clipboard ({e}); settings.clipboard is \"native\""));
+                    Event::Msg(Msg::Copied { what, result })
+                }
                 Err(_) => fallback(&text, what),
             };
             let _ = tx.send(event);
@@ -580,6 +675,7 @@ pub async fn start_sandbox(
         port: 0,
         persons: opts.persons,
         fixtures: opts.fixtures.clone(),
+        projects: DEMO_PROJECTS,
         ..Default::default()
     };
     let sandbox =
@@ -624,6 +720,7 @@ mod tests {
             Event::Msg(m) => m,
             Event::Write { then, .. } => then,
             Event::DemoReady { conn, .. } => Msg::Connected(conn),
+            Event::Switched { conn, read_only, .. } => Msg::Switched { conn, read_only },
             Event::SetMouse(on) => panic!("unexpected SetMouse({on})"),
         }
     }
@@ -709,6 +806,23 @@ mod tests {
             }
             _ => panic!("expected an OSC 52 write"),
         }
+    }
+
+    #[tokio::test]
+    async fn clipboard_settings_off_and_osc52_are_obeyed() {
+        use crate::config::ClipboardMode;
+        let (mut exec, mut rx) = executor();
+        exec.set_clipboard_mode(ClipboardMode::Off);
+        exec.run(Cmd::Copy { text: "hi".into(), what: "UUID".into() });
+        match next_msg(&mut rx).await {
+            Msg::Copied { result: Err(e), .. } => assert!(e.contains("copying is off"), "{e}"),
+            other => panic!("unexpected {other:?}"),
+        }
+        // osc52 never asks the system clipboard, even where one is plausible.
+        exec.native_clipboard = true;
+        exec.set_clipboard_mode(ClipboardMode::Osc52);
+        exec.run(Cmd::Copy { text: "hi".into(), what: "UUID".into() });
+        assert!(matches!(rx.recv().await, Some(Event::Write { .. })), "expected an OSC 52 write");
     }
 
     #[tokio::test(flavor = "multi_thread")]

@@ -10,6 +10,7 @@ mod inspector;
 mod journal;
 mod list;
 mod overlays;
+mod picker;
 mod project_activity;
 mod status;
 pub mod theme;
@@ -134,6 +135,24 @@ pub(crate) fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// The screen `model` draws on a `w`×`h` test terminal with `theme` (tests).
+#[cfg(test)]
+pub(crate) fn render_buffer(model: &Model, w: u16, h: u16, theme: &Theme) -> ratatui::buffer::Buffer {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| view_with(model, f, theme)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen's text, one line per row (tests).
+#[cfg(test)]
+pub(crate) fn render_to_string(model: &Model, w: u16, h: u16) -> String {
+    let buf = render_buffer(model, w, h, &Theme::default());
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

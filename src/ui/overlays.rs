@@ -2,8 +2,9 @@
 //! the message history, a full value (detail), and the command palette with its completions. The
 //! journal and the project-wide activity have files of their own.
 use super::{Ui, field, popup};
-use crate::app::actions::{ActionSpec, Context, REGISTRY, keys_label};
+use crate::app::actions::{ActionSpec, Context, KeySpec};
 use crate::app::input::TextInput;
+use crate::app::keymap::{CONTEXTS, label};
 use crate::app::palette::matches;
 use crate::app::{Level, Overlay};
 use crate::text::{fit, pad, sanitize};
@@ -21,6 +22,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
     match overlay {
         Overlay::Journal { .. } => return super::journal::render(frame, ui, overlay),
         Overlay::Activity => return super::project_activity::render(frame, ui),
+        Overlay::Picker(_) => return super::picker::render(frame, ui, overlay),
         _ => {}
     }
     let s = ui.screen;
@@ -34,7 +36,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
             let inner = area.width.saturating_sub(2) as usize;
             (format!(" {} ", fit(title, width)), detail_lines(text, inner), *scroll, false)
         }
-        Overlay::Journal { .. } | Overlay::Activity => return,
+        Overlay::Journal { .. } | Overlay::Activity | Overlay::Picker(_) => return,
     };
     let block = Block::bordered()
         .border_style(t.border_focused)
@@ -55,43 +57,30 @@ pub fn help_lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
     let current = ui.base_context();
     let mut shown: Vec<&'static ActionSpec> = Vec::new();
     let mut lines = Vec::new();
-    let mut section = |lines: &mut Vec<Line<'a>>, title: &str, specs: Vec<&'static ActionSpec>| {
-        let specs: Vec<_> =
-            specs.into_iter().filter(|s| !shown.iter().any(|x| std::ptr::eq(*x, *s))).collect();
-        if specs.is_empty() {
+    type Rows = Vec<(&'static ActionSpec, Vec<KeySpec>)>;
+    let mut section = |lines: &mut Vec<Line<'a>>, title: &str, rows: Rows| {
+        let rows: Vec<_> =
+            rows.into_iter().filter(|(s, _)| !shown.iter().any(|x| std::ptr::eq(*x, *s))).collect();
+        if rows.is_empty() {
             return;
         }
         if !lines.is_empty() {
             lines.push(Line::default());
         }
         lines.push(Line::styled(title.to_string(), t.heading));
-        for s in specs {
+        for (s, keys) in rows {
             shown.push(s);
             lines.push(Line::from(vec![
-                Span::styled(format!("  {}", pad(&keys_label(s), KEYS_W)), t.key),
+                Span::styled(format!("  {}", pad(&label(&keys), KEYS_W)), t.key),
                 Span::raw(format!(" {}", s.desc)),
             ]));
         }
     };
-    section(
-        &mut lines,
-        &format!("{} (here)", current.title()),
-        crate::app::actions::for_context(current, m.read_only),
-    );
+    section(&mut lines, &format!("{} (here)", current.title()), m.keymap.for_context(current, m.read_only));
     let welcome = m.screen == crate::app::Screen::Welcome;
-    let others = [
-        Context::Global,
-        Context::List,
-        Context::Inspector,
-        Context::History,
-        Context::Overlay,
-        Context::Welcome,
-    ];
     // The welcome screen's keys only matter there.
-    for ctx in others.into_iter().filter(|c| welcome || *c != Context::Welcome) {
-        let specs =
-            REGISTRY.iter().filter(|s| s.contexts.contains(&ctx) && !(m.read_only && s.write)).collect();
-        section(&mut lines, ctx.title(), specs);
+    for ctx in CONTEXTS.into_iter().filter(|c| welcome || *c != Context::Welcome) {
+        section(&mut lines, ctx.title(), m.keymap.rows_of(ctx, m.read_only));
     }
     lines.push(Line::default());
     lines.push(Line::styled("Commands (press : then type)", t.heading));

@@ -129,6 +129,8 @@ pub async fn run_hogdex(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run 
     }
     // Never the user's own config file (a test that wants one passes XDG_CONFIG_HOME itself).
     cmd.env("XDG_CONFIG_HOME", std::env::temp_dir().join("hogdex-tests-no-config"));
+    // Never the machine's keyring either.
+    cmd.env("HOGDEX_KEYRING", "off");
     cmd.envs(env.iter().copied());
     let out =
         tokio::time::timeout(Duration::from_secs(60), cmd.output()).await.expect("hogdex finishes").unwrap();

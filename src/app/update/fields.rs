@@ -171,6 +171,8 @@ fn run_command(model: &mut Model, cmd: PaletteCommand) -> Vec<Cmd> {
     match cmd {
         PaletteCommand::Quit => act(model, Action::ForceQuit),
         PaletteCommand::Help => act(model, Action::Help),
+        PaletteCommand::Profile(name) => super::switch::profile(model, name),
+        PaletteCommand::Project(id) => super::switch::project(model, id),
         PaletteCommand::Refresh => act(model, Action::Refresh),
         PaletteCommand::Journal => vec![Cmd::LoadJournal],
         PaletteCommand::Activity => super::extras::open_activity(model),

@@ -7,6 +7,7 @@ mod history;
 mod inspect;
 mod list;
 mod mouse;
+mod switch;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]
@@ -16,10 +17,12 @@ mod tests_history;
 #[cfg(test)]
 mod tests_mouse;
 #[cfg(test)]
+mod tests_switch;
+#[cfg(test)]
 mod tests_writes;
 mod writes;
 
-use super::actions::{Action, action_for};
+use super::actions::Action;
 use super::model::{Focus, Level, Model, Overlay, Screen};
 use super::{Cmd, Msg, Slot, Timer};
 use crate::api::ErrorKind;
@@ -36,6 +39,9 @@ pub fn init(model: &mut Model) -> Vec<Cmd> {
     }
     model.busy.insert(Slot::Project);
     let mut cmds = vec![Cmd::LoadProject];
+    if model.mouse {
+        cmds.push(Cmd::SetMouse(true));
+    }
     cmds.extend(list::run_search(model));
     cmds
 }
@@ -139,6 +145,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             model.welcome_error = None;
             init(model)
         }
+        Msg::ProjectsLoaded(result) => {
+            switch::projects_loaded(model, result);
+            Vec::new()
+        }
+        Msg::Switched { conn, read_only } => switch::switched(model, conn, read_only),
+        Msg::SwitchFailed(reason) => switch::switch_failed(model, reason),
         Msg::ConnectFailed(reason) => {
             model.push_message(Level::Error, reason.clone());
             model.welcome_error = Some(reason);
@@ -166,7 +178,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     if model.overlay.is_none() && model.inspector.filter_editing {
         return fields::filter_key(model, key);
     }
-    match action_for(&key, model.context(), model.read_only) {
+    match model.keymap.action_for(&key, model.context(), model.read_only) {
         Some(action) => act(model, action),
         None => Vec::new(),
     }
@@ -262,6 +274,9 @@ fn overlay_action(model: &mut Model, action: Action) -> Vec<Cmd> {
             _ => extras::activity_action(model, action),
         };
     }
+    if let Some(Overlay::Picker(_)) = model.overlay {
+        return switch::picker_action(model, action);
+    }
     if let Some(Overlay::Journal { entries, selected, .. }) = model.overlay.as_mut() {
         let last = entries.len().saturating_sub(1);
         match action {
@@ -288,7 +303,7 @@ fn overlay_action(model: &mut Model, action: Action) -> Vec<Cmd> {
         | Overlay::Messages { scroll }
         | Overlay::Detail { scroll, .. }
         | Overlay::Journal { selected: scroll, .. } => scroll,
-        Overlay::Activity => return Vec::new(),
+        Overlay::Activity | Overlay::Picker(_) => return Vec::new(),
     };
     match action {
         Action::Down => *scroll = (*scroll + 1).min(max),

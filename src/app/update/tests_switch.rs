@@ -1,0 +1,210 @@
+//! `:profile` and `:project`: pickers, the guard against switching under pending writes, and the
+//! fresh start on the new connection. Also the config file's `[settings]` preferences and `[keys]`.
+use super::test_support::{demo_conn, sized, with_first_page};
+use crate::api::{Page, PersonListItem};
+use crate::app::actions::{Action, KeySpec};
+use crate::app::keymap::Keymap;
+use crate::app::model::{Connection, Level, Model, Overlay, PickerKind, Prefs, ProfileInfo, ProjectChoice};
+use crate::app::{Cmd, Msg, Slot, update};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    crate::app::time::parse("2026-11-28T12:00:00Z").unwrap()
+}
+
+fn person(i: usize) -> PersonListItem {
+    serde_json::from_value(json!({
+        "type": "person", "id": format!("00000000-0000-4000-8000-{i:012}"),
+        "uuid": format!("00000000-0000-4000-8000-{i:012}"),
+        "distinct_ids": [format!("user-{i}")], "created_at": "2026-11-01T00:00:00Z",
+        "properties": {"email": format!("p{i}@x.io")}
+    }))
+    .unwrap()
+}
+
+fn loaded() -> Model {
+    let page = Page { results: (0..5).map(person).collect(), next: None, previous: None, count: Some(5) };
+    let mut m = with_first_page(sized(now(), demo_conn(), false), page);
+    m.profiles = vec![
+        ProfileInfo { name: "prod".into(), host: "eu".into(), project: "7".into(), read_only: true },
+        ProfileInfo { name: "staging".into(), host: "us".into(), project: "9".into(), read_only: false },
+    ];
+    m
+}
+
+fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn palette(m: &mut Model, text: &str) -> Vec<Cmd> {
+    key(m, KeyCode::Char(':'));
+    for c in text.chars() {
+        key(m, KeyCode::Char(c));
+    }
+    key(m, KeyCode::Enter)
+}
+
+#[test]
+fn profile_picker_lists_profiles_and_enter_switches() {
+    let mut m = loaded();
+    assert!(palette(&mut m, "profile").is_empty());
+    let Some(Overlay::Picker(p)) = &m.overlay else { panic!("{:?}", m.overlay) };
+    assert_eq!(p.kind, PickerKind::Profile);
+    let labels: Vec<&str> = p.choices.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["prod", "staging"]);
+    assert!(p.choices[0].detail.contains("eu · project 7 · read-only"), "{}", p.choices[0].detail);
+    key(&mut m, KeyCode::Char('j'));
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert_eq!(cmds, vec![Cmd::SwitchProfile("staging".into())]);
+    assert!(m.overlay.is_none());
+    assert!(m.busy.contains(&Slot::Switch));
+}
+
+#[test]
+fn unknown_profile_and_no_profiles_say_so() {
+    let mut m = loaded();
+    assert!(palette(&mut m, "profile nope").is_empty());
+    let text = &m.last_message().unwrap().text;
+    assert!(text.contains("Unknown profile `nope`") && text.contains("prod, staging"), "{text}");
+    m.profiles.clear();
+    assert!(palette(&mut m, "profile").is_empty());
+    assert!(m.last_message().unwrap().text.contains("No profiles"));
+    assert!(m.overlay.is_none());
+}
+
+#[test]
+fn project_picker_loads_marks_the_current_one_and_switches() {
+    let mut m = loaded();
+    assert_eq!(palette(&mut m, "project"), vec![Cmd::LoadProjects]);
+    let Some(Overlay::Picker(p)) = &m.overlay else { panic!() };
+    assert!(p.loading);
+    let projects = vec![
+        ProjectChoice { id: 1, name: "Hogdex Demo".into(), organization: "Demo Org".into() },
+        ProjectChoice { id: 2, name: "Staging".into(), organization: "Demo Org".into() },
+    ];
+    update(&mut m, Msg::ProjectsLoaded(Ok(projects)));
+    let Some(Overlay::Picker(p)) = &m.overlay else { panic!() };
+    assert!(!p.loading);
+    assert!(p.choices[0].current, "project 1 is where the demo connection is");
+    assert_eq!(p.selected, 0);
+    assert_eq!(p.choices[1].detail, "id 2 · Demo Org");
+    // Enter on the current project only closes the picker.
+    assert!(key(&mut m, KeyCode::Enter).is_empty());
+    assert!(m.overlay.is_none());
+    palette(&mut m, "project");
+    let projects = vec![
+        ProjectChoice { id: 1, name: "Hogdex Demo".into(), organization: "o".into() },
+        ProjectChoice { id: 2, name: "Staging".into(), organization: "o".into() },
+    ];
+    update(&mut m, Msg::ProjectsLoaded(Ok(projects)));
+    key(&mut m, KeyCode::Down);
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![Cmd::SwitchProject { id: 2, from: demo_conn() }]);
+}
+
+#[test]
+fn project_list_errors_show_in_the_picker() {
+    let mut m = loaded();
+    palette(&mut m, "project");
+    let e = crate::api::ApiError::new(
+        "Listing projects",
+        crate::api::ErrorKind::Connect { reason: "connection refused".into() },
+    );
+    update(&mut m, Msg::ProjectsLoaded(Err(e)));
+    let Some(Overlay::Picker(p)) = &m.overlay else { panic!() };
+    assert!(p.error.as_deref().unwrap().contains("connection refused"), "{:?}", p.error);
+    assert!(key(&mut m, KeyCode::Enter).is_empty(), "nothing to switch to");
+    key(&mut m, KeyCode::Esc);
+    assert!(m.overlay.is_none());
+}
+
+#[test]
+fn no_switch_while_writes_of_this_project_are_pending() {
+    let mut m = loaded();
+    key(&mut m, KeyCode::Char('D'));
+    // Confirm the deletion dialog (Cancel is focused; shift-Tab to Delete, Enter).
+    key(&mut m, KeyCode::BackTab);
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.scheduled.len(), 1, "a deletion waits out its grace period");
+    assert!(palette(&mut m, "project 2").is_empty(), "nothing is sent");
+    let text = &m.last_message().unwrap().text;
+    assert!(text.contains("Not switching") && text.contains("undo them (u)"), "{text}");
+    assert_eq!(m.last_message().unwrap().level, Level::Warn);
+}
+
+#[test]
+fn a_switch_starts_over_but_keeps_messages_keys_and_settings() {
+    let mut m = loaded();
+    m.keymap =
+        std::sync::Arc::new(Keymap::with_overrides(&[("quit".into(), vec!["Q".into()])].into()).unwrap());
+    m.apply_prefs(Prefs { hide_dollar: true, events_range: 2, mouse: false });
+    m.inspector.hide_dollar = false; // toggled during the session: a new project starts from the setting
+    m.push_message(Level::Info, "before");
+    let conn = Connection {
+        host: "https://eu.posthog.com".into(),
+        project: "7".into(),
+        profile: Some("prod".into()),
+        demo: false,
+    };
+    let cmds = update(&mut m, Msg::Switched { conn: conn.clone(), read_only: true });
+    assert_eq!(m.conn, Some(conn));
+    assert!(m.read_only);
+    assert!(m.list.items.is_empty() && m.list.loading, "the old project's persons are gone");
+    assert!(cmds.contains(&Cmd::LoadProject));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::ListPersons { .. })));
+    assert!(m.messages.iter().any(|x| x.text == "before"));
+    let last = &m.last_message().unwrap().text;
+    assert!(last.contains("Switched to profile prod") && last.contains("read-only"), "{last}");
+    assert_eq!(m.profiles.len(), 2);
+    assert!(m.inspector.hide_dollar);
+    assert_eq!(m.history.range, 2);
+    assert_eq!(
+        m.keymap.action_for(&KeySpec::ch('Q').event(), crate::app::actions::Context::List, false),
+        Some(Action::Quit)
+    );
+    // Read-only now: the write keys are gone.
+    assert!(key(&mut m, KeyCode::Char('D')).is_empty());
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn a_failed_switch_keeps_the_current_connection() {
+    let mut m = loaded();
+    palette(&mut m, "profile staging");
+    update(&mut m, Msg::SwitchFailed("Listing projects: 401 …".into()));
+    assert!(!m.busy.contains(&Slot::Switch));
+    assert_eq!(m.conn, Some(demo_conn()));
+    assert_eq!(m.list.items.len(), 5);
+    assert!(m.last_message().unwrap().text.starts_with("Could not switch"));
+}
+
+#[test]
+fn mouse_setting_turns_capture_on_at_start() {
+    let mut m = sized(now(), demo_conn(), false);
+    m.apply_prefs(Prefs { mouse: true, ..Default::default() });
+    let cmds = crate::app::init(&mut m);
+    assert!(cmds.contains(&Cmd::SetMouse(true)));
+    let mut m = sized(now(), demo_conn(), false);
+    assert!(!crate::app::init(&mut m).contains(&Cmd::SetMouse(true)));
+}
+
+#[test]
+fn remapped_keys_work_and_are_what_the_hints_and_help_show() {
+    let mut m = loaded();
+    let overrides = [("search".to_string(), vec!["f".to_string()]), ("help".into(), vec!["F2".into()])];
+    m.keymap = std::sync::Arc::new(Keymap::with_overrides(&overrides.into()).unwrap());
+    key(&mut m, KeyCode::Char('f'));
+    assert!(m.search.editing, "f opens the search now");
+    key(&mut m, KeyCode::Esc);
+    key(&mut m, KeyCode::Char('/'));
+    assert!(!m.search.editing, "/ no longer does");
+    let screen = crate::ui::render_to_string(&m, 120, 40);
+    let hint_bar = screen.lines().last().unwrap();
+    assert!(hint_bar.contains("f search persons"), "{hint_bar}");
+    assert!(hint_bar.contains("F2 help"), "{hint_bar}");
+    assert!(!hint_bar.contains("/ search"), "{hint_bar}");
+    key(&mut m, KeyCode::F(2));
+    assert!(matches!(m.overlay, Some(Overlay::Help { .. })));
+    let help = crate::ui::render_to_string(&m, 120, 40);
+    assert!(help.contains("  f ") && !help.contains("  / "), "{help}");
+}

@@ -1,0 +1,64 @@
+//! The `:profile` / `:project` picker: one row per choice (name, then host/project or id and
+//! organization), the current one marked, a spinner while projects load, the error in place.
+use super::{Ui, popup};
+use crate::app::{Overlay, PickerKind};
+use crate::text::{fit, pad, width};
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
+    let Overlay::Picker(picker) = overlay else { return };
+    let (s, t) = (ui.screen, ui.theme);
+    let rows = if picker.error.is_some() { 4 } else { picker.choices.len().max(1) as u16 };
+    let area = popup(frame, s, s.width.saturating_sub(4).min(90), (rows + 2).min(s.height.saturating_sub(2)));
+    let title = match picker.kind {
+        PickerKind::Profile => " Switch profile ",
+        PickerKind::Project => " Switch project ",
+    };
+    let block = Block::bordered()
+        .border_style(t.border_focused)
+        .title(Line::styled(title, t.title))
+        .title_bottom(Line::styled(" j/k move · Enter switch · Esc close ", t.muted));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.is_empty() {
+        return;
+    }
+    if picker.loading {
+        let spin = super::status::SPINNER[ui.model.spinner % super::status::SPINNER.len()];
+        let line = Line::styled(format!("{spin} Loading projects…"), t.muted);
+        frame.render_widget(Paragraph::new(line), inner);
+        return;
+    }
+    if let Some(error) = &picker.error {
+        let para = Paragraph::new(Line::styled(crate::text::sanitize(error).into_owned(), t.error))
+            .wrap(Wrap { trim: false });
+        frame.render_widget(para, inner);
+        return;
+    }
+    let w = inner.width as usize;
+    let name_w = picker.choices.iter().map(|c| width(&c.label)).max().unwrap_or(0).clamp(8, w / 2);
+    let visible = inner.height as usize;
+    let top = picker.selected.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = picker
+        .choices
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(visible)
+        .map(|(i, c)| {
+            let mark = if c.current { "● " } else { "  " };
+            let name = pad(&fit(&c.label, name_w), name_w);
+            let rest = w.saturating_sub(name_w + 4);
+            let line = Line::from(vec![
+                Span::styled(mark, t.accent),
+                Span::styled(name, t.text),
+                Span::raw("  "),
+                Span::styled(pad(&fit(&c.detail, rest), rest), t.muted),
+            ]);
+            if i == picker.selected { line.style(t.selection) } else { line }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
