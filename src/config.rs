@@ -271,7 +271,7 @@ impl Config {
         if let Some(name) = &config.default_profile
             && !config.profiles.contains_key(name)
         {
-            let position = text.find("default_profile").map(|s| line_col(text, s));
+            let position = position_of(text, "", "default_profile");
             return Err(ConfigError {
                 path: PathBuf::new(),
                 position,
@@ -348,15 +348,21 @@ fn readable_by_others(_: &Path) -> bool {
 
 /// Where `key` is set under `[table]` (1-based line and column), found in the text.
 fn position_of(text: &str, table: &str, key: &str) -> Option<(usize, usize)> {
-    let mut in_table = false;
+    let mut in_table = table.is_empty();
+    let dotted = format!("{table}.{key}");
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let t = line.trim();
+        // A comment after the header or value is not part of it.
+        let t = line.split(" #").next().unwrap_or(line).trim();
+        if t.starts_with('#') {
+            offset += line.len();
+            continue;
+        }
         if t.starts_with('[') {
             in_table = t.trim_matches(['[', ']']).trim() == table;
-        } else if in_table
-            && let Some((k, _)) = t.split_once('=')
-            && k.trim().trim_matches(['"', '\'']) == key
+        } else if let Some((k, _)) = t.split_once('=')
+            && let k = k.trim().trim_matches(['"', '\''])
+            && ((in_table && k == key) || k == dotted)
         {
             let indent = line.len() - line.trim_start().len();
             return Some(line_col(text, offset + indent));
@@ -475,7 +481,9 @@ impl KeySource {
 
 /// Fetches the key `resolved` plans for: `given` is the flag's or variable's value; the command
 /// runs; the keyring is asked (an unavailable keyring is skipped, a failing one is an error only
-/// when nothing comes after it). `Ok(None)`: no key anywhere.
+/// when nothing comes after it). `Ok(None)`: no key anywhere and no profile selected; a selected
+/// profile with no key anywhere is an error saying how to give it one (and why the keyring did
+/// not help).
 pub fn obtain_key(
     resolved: &Resolved,
     config: &Config,
@@ -491,14 +499,29 @@ pub fn obtain_key(
         KeyPlan::Command(cmd) => run_key_command(cmd).map(|k| Some((k, KeySource::Command))),
         KeyPlan::Stored { file } => {
             let from_file = || profile.and_then(|p| p.api_key.clone()).map(|k| (k, KeySource::Config));
-            match crate::keyring::lookup(store, resolved.profile.as_deref()) {
-                Ok(Some(key)) => Ok(Some((key, KeySource::Keyring))),
-                Ok(None) => Ok(from_file()),
-                Err(e) if e.is_unavailable() || *file => Ok(from_file()),
-                Err(e) => Err(format!("cannot read the key from the OS keyring: {}", e.message())),
+            let unavailable = match crate::keyring::lookup(store, resolved.profile.as_deref()) {
+                Ok(Some(key)) => return Ok(Some((key, KeySource::Keyring))),
+                Ok(None) => None,
+                Err(e) if e.is_unavailable() || *file => Some(e.message().to_string()),
+                Err(e) => return Err(format!("cannot read the key from the OS keyring: {}", e.message())),
+            };
+            match (from_file(), &resolved.profile) {
+                (Some(found), _) => Ok(Some(found)),
+                (None, None) => Ok(None),
+                (None, Some(name)) => Err(no_key(name, unavailable.as_deref())),
             }
         }
     }
+}
+
+/// A profile with no key anywhere: how to give it one.
+pub fn no_key(profile: &str, keyring_unavailable: Option<&str>) -> String {
+    let name = crate::text::sanitize(profile);
+    let why = keyring_unavailable.map(|r| format!(" ({})", crate::text::sanitize(r))).unwrap_or_default();
+    format!(
+        "profile {name} has no API key: give it an api_key_command or api_key, or run \
+         `hogdex login --profile {name}` to keep it in the OS keyring{why}"
+    )
 }
 
 /// What flags and environment said (clap has already merged each flag with its variable).
@@ -557,8 +580,8 @@ pub fn resolve(cli: &CliInputs, config: &Config) -> Result<Resolved, String> {
     })
 }
 
-/// Runs an `api_key_command` through `sh -c` and returns its stdout, trimmed. A failure says so
-/// with the exit status and the first line of stderr — never stdout, which may hold the key.
+/// Runs an `api_key_command` through `sh -c` on the terminal (a password manager may prompt) and
+/// returns its stdout, trimmed. See [`key_from_output`] for failures.
 pub fn run_key_command(command: &str) -> Result<Secret, String> {
     let out = std::process::Command::new("sh")
         .arg("-c")
@@ -568,6 +591,39 @@ pub fn run_key_command(command: &str) -> Result<Secret, String> {
         .stdout(std::process::Stdio::piped())
         .output()
         .map_err(|e| format!("cannot run the profile's api_key_command: {e}"))?;
+    key_from_output(&out)
+}
+
+/// How long an `api_key_command` may run inside the TUI (`:profile`).
+pub const KEY_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Runs an `api_key_command` from inside the TUI: without the terminal (it belongs to the TUI;
+/// a command that needs to prompt fails instead of drawing over the screen) and for at most
+/// [`KEY_COMMAND_TIMEOUT`].
+pub async fn run_key_command_detached(command: &str) -> Result<Secret, String> {
+    let child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot run the profile's api_key_command: {e}"))?;
+    match tokio::time::timeout(KEY_COMMAND_TIMEOUT, child.wait_with_output()).await {
+        Ok(Ok(out)) => key_from_output(&out),
+        Ok(Err(e)) => Err(format!("cannot run the profile's api_key_command: {e}")),
+        Err(_) => Err(format!(
+            "the profile's api_key_command did not finish within {} s (inside hogdex it runs without \
+             a terminal, so it cannot prompt)",
+            KEY_COMMAND_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+/// The key from a finished `api_key_command`: its stdout, trimmed. A failure says so with the
+/// exit status and the first line of stderr — never stdout, which may hold the key.
+pub fn key_from_output(out: &std::process::Output) -> Result<Secret, String> {
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let first = stderr.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
@@ -646,7 +702,12 @@ read_only = true
         store.set("plain", &Secret("phx_ring".into())).unwrap();
         assert_eq!(get(&cli, None, &store), Some(("phx_ring".into(), KeySource::Keyring)));
         cli.profile = Some("bare".into());
-        assert_eq!(get(&cli, None, &store), None, "nothing stored for `bare`");
+        let r = resolve(&cli, &c).unwrap();
+        let e = obtain_key(&r, &c, None, &store).unwrap_err();
+        assert!(
+            e.contains("profile bare has no API key") && e.contains("hogdex login --profile bare"),
+            "{e}"
+        );
         store.set("bare", &Secret("phx_bare".into())).unwrap();
         assert_eq!(get(&cli, None, &store), Some(("phx_bare".into(), KeySource::Keyring)));
         // No profile at all: the keyring's `default` account.
@@ -669,9 +730,13 @@ read_only = true
         let source = |r, store| obtain_key(r, &c, None, store).map(|k| k.map(|(_, s)| s));
         assert_eq!(source(&plain, &off), Ok(Some(KeySource::Config)));
         assert_eq!(source(&plain, &broken), Ok(Some(KeySource::Config)));
-        assert_eq!(source(&bare, &off), Ok(None), "no keyring, no key: not an error");
+        let e = source(&bare, &off).unwrap_err();
+        assert!(e.contains("profile bare has no API key") && e.contains("(no keyring here)"), "{e}");
         let e = source(&bare, &broken).unwrap_err();
         assert!(e.contains("OS keyring") && e.contains("locked"), "{e}");
+        // Without a profile, no key is simply not configured (the welcome screen).
+        let none = resolve(&CliInputs::default(), &Config::default()).unwrap();
+        assert_eq!(obtain_key(&none, &Config::default(), None, &off), Ok(None));
     }
 
     #[test]
@@ -782,10 +847,30 @@ quit = "Q"
     }
 
     #[test]
+    fn positions_skip_comments_and_find_dotted_keys() {
+        let e = Config::parse("# default_profile = \"x\"\ndefault_profile = \"nope\"\n").unwrap_err();
+        assert_eq!(e.position, Some((2, 1)), "{e}");
+        let e = Config::parse("[keys] # my keys\n# fly = \"x\"\nfly = \"f\"\n").unwrap_err();
+        assert_eq!(e.position, Some((3, 1)), "{e}");
+        let e = Config::parse("keys.fly = \"f\"\n").unwrap_err();
+        assert_eq!(e.position, Some((1, 1)), "{e}");
+    }
+
+    #[test]
     fn key_command_failure_hides_stdout() {
         let e = run_key_command("echo phx_leak; echo 'no such entry' >&2; exit 3").unwrap_err();
         assert!(e.contains("exit status 3") && e.contains("no such entry"), "{e}");
         assert!(!e.contains("phx_leak"));
         assert_eq!(run_key_command("printf ' phx_ok \\n'").unwrap(), Secret("phx_ok".into()));
+    }
+
+    #[tokio::test]
+    async fn key_command_inside_the_tui_has_no_terminal() {
+        // stdin is /dev/null: a command that reads it gets end of file at once instead of the
+        // TUI's keystrokes.
+        let got = run_key_command_detached("read line; echo \"phx_${line:-none}\"").await.unwrap();
+        assert_eq!(got, Secret("phx_none".into()));
+        let e = run_key_command_detached("echo phx_leak; exit 4").await.unwrap_err();
+        assert!(e.contains("exit status 4") && !e.contains("phx_leak"), "{e}");
     }
 }

@@ -160,3 +160,30 @@ async fn a_profile_without_any_key_says_how_to_give_it_one() {
     assert!(text.contains("no API key") && text.contains("hogdex login --profile ring"), "{text}");
     assert_eq!(app.model.conn.as_ref().unwrap().profile, None);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_given_at_start_stands_in_only_on_its_own_host() {
+    let env = two_projects().await;
+    let base = env.sandbox.base_url();
+    let text = format!(
+        "[profiles.same]\nhost = \"{base}\"\nproject = 2\n\n[profiles.elsewhere]\nhost = \"http://127.0.0.2:9\"\nproject = 1\n"
+    );
+    let config = Config::parse(&text).unwrap();
+    // Started with `--host <sandbox> --api-key <key>`.
+    let inputs = CliInputs { host: Some(base.clone()), key_given: Some(true), ..Default::default() };
+    let given = Some(env.sandbox.key().to_string());
+    let profiles = Profiles::new(config, inputs, given, ClientOptions::default(), false)
+        .with_store(Arc::new(MemoryKeyring::new()));
+    let mut app = app(&env).await.with_profiles(profiles);
+    palette(&mut app, "profile same");
+    app.settle(LIMIT).await;
+    assert_eq!(app.model.conn.as_ref().unwrap().profile.as_deref(), Some("same"), "{}", last(&app));
+    assert_eq!(app.model.conn.as_ref().unwrap().project, "2");
+    let before = env.sandbox.requests().len();
+    palette(&mut app, "profile elsewhere");
+    app.settle(LIMIT).await;
+    let text = last(&app);
+    assert!(text.contains("profile elsewhere has no API key"), "{text}");
+    assert_eq!(app.model.conn.as_ref().unwrap().profile.as_deref(), Some("same"));
+    assert_eq!(env.sandbox.requests().len(), before, "nothing was sent anywhere");
+}

@@ -110,7 +110,8 @@ fn a_missing_file_is_the_defaults() {
 fn a_valid_config_drives_info() {
     let dir = config_dir(
         "default_profile = \"work\"\n[profiles.work]\nhost = \"eu\"\nproject = 42\nread_only = true\n\
-         api_key_command = \"touch ran-the-command; echo phx_x\"\n",
+         api_key_command = \"touch ran-the-command; echo phx_x\"\n\
+         [settings]\ntheme = \"light\"\n[keys]\nhelp = \"x\"\n",
         0o600,
     );
     let run = hogdex(dir.path(), &["info"], &[]);
@@ -121,6 +122,8 @@ fn a_valid_config_drives_info() {
     assert!(run.stdout.contains("api_key_command (not run by info)"), "{}", run.stdout);
     assert!(run.stdout.contains("https://eu.posthog.com") && run.stdout.contains("42"), "{}", run.stdout);
     assert!(run.stdout.contains("read-only"), "{}", run.stdout);
+    assert!(run.stdout.contains("light"), "{}", run.stdout);
+    assert!(run.stdout.contains("1 action(s) remapped; key `x` is bound to both"), "{}", run.stdout);
     assert!(!Path::new("ran-the-command").exists() && !dir.path().join("ran-the-command").exists());
 }
 
@@ -261,4 +264,18 @@ fn settings_and_profile_values_yield_to_flags() {
     };
     let r = resolve(&cli, &config).unwrap();
     assert_eq!((r.host.as_str(), r.project.as_str(), r.delete_grace), ("us", "@current", 0));
+}
+
+#[test]
+fn a_selected_profile_without_any_key_says_how_to_give_it_one() {
+    let dir = config_dir("default_profile = \"p\"\n[profiles.p]\nhost = \"eu\"\n", 0o600);
+    let run = hogdex(dir.path(), &["persons", "list"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for needle in ["profile p has no API key", "hogdex login --profile p", "HOGDEX_KEYRING=off"] {
+        assert!(run.stderr.contains(needle), "{needle}: {}", run.stderr);
+    }
+    // `info` reports it instead of failing.
+    let run = hogdex(dir.path(), &["info"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("not set"), "{}", run.stdout);
 }

@@ -184,6 +184,17 @@ fn logout_without_a_keyring_is_a_clear_error() {
 }
 
 #[test]
+fn logout_works_for_a_profile_that_is_gone_or_a_broken_config() {
+    // Not "unknown profile" (exit 2): the keyring is asked (and here it is off, exit 1).
+    for config in ["[profiles.work]\n", "[profiles.work\nbroken"] {
+        let dir = config_dir(config);
+        let run = hogdex(dir.path(), &["logout", "--profile", "gone"], "", &[]);
+        assert_eq!(run.code, 1, "{config}: {}", run.stderr);
+        assert!(run.stderr.contains("cannot delete the key"), "{config}: {}", run.stderr);
+    }
+}
+
+#[test]
 fn help_lists_login_and_logout() {
     let dir = no_config();
     let run = hogdex(dir.path(), &["--help"], "", &[]);

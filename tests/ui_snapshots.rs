@@ -219,7 +219,7 @@ fn list_error() {
             detail: "Personal API key found in request Authorization header is invalid.".into(),
         },
     );
-    m.list.error = Some(hogdex::app::error_text(&unauthorized));
+    m.list.error = Some(hogdex::app::error_text(&unauthorized, &Default::default()));
     m.push_message(Level::Error, "Listing persons failed: PostHog rejected the API key (401)");
     snap("list_error", &m);
 }
@@ -229,7 +229,7 @@ fn list_error_keeps_loaded_items_visible() {
     let mut m = list_model();
     let timeout =
         hogdex::api::ApiError::new("Loading the next page of persons", hogdex::api::ErrorKind::Timeout);
-    m.list.error = Some(hogdex::app::error_text(&timeout));
+    m.list.error = Some(hogdex::app::error_text(&timeout, &Default::default()));
     let t = draw(&m, 120, 40);
     let text = screen_text(&t);
     assert!(text.contains("Ana Lima") || text.contains("ana@acme.io"), "{text}");

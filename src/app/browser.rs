@@ -26,7 +26,7 @@ pub fn person_url(
     let configured = conn.project.trim();
     let id = if configured.is_empty() || configured.starts_with('@') {
         project.map(|p| p.id.to_string()).ok_or_else(|| {
-            "The project id is not known yet (the project has not loaded; press r to retry)".to_string()
+            "The project id is not known yet (the project has not loaded; refresh to retry)".to_string()
         })?
     } else {
         configured.to_string()

@@ -69,6 +69,12 @@ impl Keymap {
                 .map(|k| KeySpec::parse(k))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|message| KeymapError { action: name.clone(), message })?;
+            if action != Action::ForceQuit && parsed.contains(&KeySpec::ctrl('c')) {
+                return Err(KeymapError {
+                    action: name.clone(),
+                    message: "ctrl-c always quits hogdex; choose another key".into(),
+                });
+            }
             if parsed.is_empty() {
                 return Err(KeymapError {
                     action: name.clone(),
@@ -84,6 +90,11 @@ impl Keymap {
         }
         map.conflicts = map.find_conflicts();
         Ok(map)
+    }
+
+    /// Whether `action` sends writes (it is removed in read-only mode).
+    pub fn is_write(&self, action: Action) -> bool {
+        REGISTRY.iter().any(|s| s.action == action && s.write)
     }
 
     /// The action a key means in `ctx`.
@@ -238,8 +249,12 @@ impl KeySpec {
             if c.is_control() {
                 return Err(bad());
             }
-            return Ok(KeySpec { code: KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }), ctrl });
+            if ctrl {
+                return ctrl_letter(c);
+            }
+            return Ok(KeySpec { code: KeyCode::Char(c), ctrl });
         }
+
         let lower = rest.to_ascii_lowercase();
         let code = match lower.as_str() {
             "enter" | "return" => KeyCode::Enter,
@@ -263,7 +278,33 @@ impl KeySpec {
             },
             _ => return Err(bad()),
         };
+        if ctrl {
+            return Err(format!(
+                "ctrl-{rest} cannot be told apart from {rest} alone in most terminals; use ctrl with a letter"
+            ));
+        }
         Ok(KeySpec { code, ctrl })
+    }
+}
+
+/// `ctrl-<c>`, when terminals can send it as its own key: letters only, and not the ones that
+/// are Backspace, Tab, Enter or the line feed (ctrl-h, -i, -m, -j).
+fn ctrl_letter(c: char) -> Result<KeySpec, String> {
+    let c = c.to_ascii_lowercase();
+    match c {
+        'h' | 'i' | 'j' | 'm' => Err(format!(
+            "ctrl-{c} reaches programs as {} in terminals; choose another key",
+            match c {
+                'h' => "Backspace",
+                'i' => "Tab",
+                _ => "Enter",
+            }
+        )),
+        'a'..='z' => Ok(KeySpec::ctrl(c)),
+        _ => Err(format!(
+            "ctrl-{} does not reach programs as its own key in most terminals; use ctrl with a letter",
+            crate::text::sanitize(&c.to_string())
+        )),
     }
 }
 
@@ -349,6 +390,9 @@ mod tests {
         assert!(e.message.contains("delete_person"), "{e}");
         let e = Keymap::with_overrides(&overrides(&[("quit", &["ctrl-shift-banana"])])).unwrap_err();
         assert!(e.to_string().starts_with("keys.quit: cannot read the key"), "{e}");
+        let e = Keymap::with_overrides(&overrides(&[("copy_value", &["ctrl-c"])])).unwrap_err();
+        assert!(e.message.contains("ctrl-c always quits"), "{e}");
+        assert!(Keymap::with_overrides(&overrides(&[("force_quit", &["ctrl-c", "ctrl-q"])])).is_ok());
         let e = Keymap::with_overrides(&overrides(&[("quit", &[])])).unwrap_err();
         assert!(e.message.contains("at least one key"), "{e}");
     }
@@ -361,6 +405,12 @@ mod tests {
         assert_eq!(KeySpec::parse("CTRL-X"), Ok(KeySpec::ctrl('x')));
         assert_eq!(KeySpec::parse("F12"), Ok(KeySpec::code(KeyCode::F(12))));
         assert!(KeySpec::parse("F13").is_err());
+        for unreachable in
+            ["ctrl-m", "ctrl-i", "ctrl-h", "ctrl-j", "ctrl-[", "ctrl-/", "ctrl-Enter", "ctrl-Tab"]
+        {
+            assert!(KeySpec::parse(unreachable).is_err(), "{unreachable}");
+        }
+        assert_eq!(KeySpec::parse("ctrl-X"), Ok(KeySpec::ctrl('x')));
         assert!(KeySpec::parse("\u{1b}").is_err());
         assert!(KeySpec::parse("").is_err());
     }

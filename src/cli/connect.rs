@@ -107,8 +107,10 @@ pub fn configure(
         key_given.then(|| key_source.unwrap_or(KeySource::Env))
     } else {
         let keyring = crate::keyring::OsKeyring::default();
-        let key = crate::config::obtain_key(&resolved, &config, conn.api_key.as_deref(), &keyring)
-            .map_err(super::Failure::usage)?;
+        let key = crate::config::obtain_key(&resolved, &config, conn.api_key.as_deref(), &keyring);
+        // `info` reports a missing key rather than failing on it.
+        let key = if fetch == Fetch::NoCommand { Ok(key.ok().flatten()) } else { key };
+        let key = key.map_err(super::Failure::usage)?;
         key.map(|(key, source)| {
             conn.api_key = Some(key.0);
             source

@@ -75,6 +75,19 @@ pub fn lines(conn: &ConnectionArgs, configured: Option<&Configured>) -> Vec<(&'s
     if conn.read_only {
         out.push(("read-only", "yes".to_string()));
     }
+    if let Some(c) = configured {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let theme = crate::text::sanitize(&c.config.settings.theme).into_owned();
+        out.push(("theme", if no_color { format!("{theme} (NO_COLOR: no colour)") } else { theme }));
+        if !c.config.keys.is_empty() {
+            let keys = c.config.keymap().unwrap_or_default();
+            let mut text = format!("{} action(s) remapped", c.config.keys.len());
+            for conflict in &keys.conflicts {
+                text.push_str(&format!("; {conflict}"));
+            }
+            out.push(("keys", text));
+        }
+    }
     out
 }
 

@@ -56,9 +56,15 @@ pub fn login(conn: &ConnectionArgs, check: bool) -> Result<(), Failure> {
 
 /// `hogdex logout`: deletes the profile's entry and says whether there was one.
 pub fn logout(conn: &ConnectionArgs) -> Result<(), Failure> {
-    let selected = select(conn)?;
+    // A profile that is gone from the config file (or a config file that no longer parses) must
+    // not keep its key in the keyring: an explicit --profile is used as it is.
+    let explicit = conn.profile.clone().filter(|p| !p.is_empty());
+    let profile = match explicit {
+        Some(name) => Some(name),
+        None => select(conn)?.profile,
+    };
     let store = OsKeyring::from_env().with_timeout(INTERACTIVE_TIMEOUT);
-    let account = crate::keyring::account(selected.profile.as_deref());
+    let account = crate::keyring::account(profile.as_deref());
     eprintln!("{}", delete_key(&store, account)?);
     Ok(())
 }

@@ -47,13 +47,26 @@ pub struct Start {
 }
 
 /// What the config file sets for the TUI.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct TuiSettings {
     pub prefs: app::Prefs,
     /// Already plain under `NO_COLOR`.
     pub theme: crate::ui::Theme,
     pub keymap: app::keymap::Keymap,
     pub clipboard: crate::config::ClipboardMode,
+}
+
+impl Default for TuiSettings {
+    /// No config file: the defaults, with the plain theme under `NO_COLOR`.
+    fn default() -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Self {
+            prefs: Default::default(),
+            theme: crate::config::Config::default().theme(no_color),
+            keymap: Default::default(),
+            clipboard: Default::default(),
+        }
+    }
 }
 
 /// Runs the TUI until the user quits. The terminal is restored however this ends (return, error,

@@ -86,6 +86,9 @@ pub(crate) struct Executor {
     demo_conn: Option<app::Connection>,
     /// Refuse every `Cmd::Write` (`--read-only`); enforced in `Writer::perform`.
     read_only: bool,
+    /// Which connection requests and timers belong to: bumped (under the lock) by a switch right
+    /// before it announces itself, so nothing of the old connection is delivered after it.
+    epoch: Arc<std::sync::Mutex<u64>>,
     /// The config file's profiles, for `:profile` (`None`: started without one, e.g. in tests).
     profiles: Option<super::switch::Profiles>,
     /// Where copies go (`settings.clipboard`).
@@ -123,6 +126,7 @@ impl Executor {
             sandbox: None,
             demo_conn: None,
             read_only: false,
+            epoch: Arc::default(),
             profiles: None,
             clipboard_mode: crate::config::ClipboardMode::Auto,
             journal: Journal::open_default().ok(),
@@ -297,12 +301,14 @@ impl Executor {
             Cmd::Debounce { timer, generation, after } => {
                 let token = replace(&mut self.timers, timer, &self.all);
                 let tx = self.tx.clone();
+                let (epoch, mine) = self.epoch();
                 tokio::spawn(async move {
                     tokio::select! {
                         biased;
                         _ = token.cancelled() => {}
                         _ = tokio::time::sleep(after) => {
-                            let _ = tx.send(Event::Msg(Msg::TimerFired { timer, generation }));
+                            let event = Event::Msg(Msg::TimerFired { timer, generation });
+                            send_if_current(&epoch, mine, &token, &tx, event);
                         }
                     }
                 });
@@ -484,21 +490,35 @@ impl Executor {
         self.request_event(slot, async move { Event::Msg(fut.await) });
     }
 
-    /// [`Executor::request`] for work that answers with a runtime event.
+    /// [`Executor::request`] for work that answers with a runtime event. A switch's own answer
+    /// (`Event::Switched`) moves the epoch on, in the same locked step as sending it.
     fn request_event(&mut self, slot: Slot, fut: impl Future<Output = Event> + Send + 'static) {
         let token = replace(&mut self.slots, slot, &self.all);
         let tx = self.tx.clone();
+        let (epoch, mine) = self.epoch();
         tokio::spawn(async move {
             tokio::select! {
                 biased;
                 _ = token.cancelled() => {}
                 event = fut => {
-                    if !token.is_cancelled() {
-                        let _ = tx.send(event);
+                    if matches!(event, Event::Switched { .. }) {
+                        let mut current = epoch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        if *current == mine && !token.is_cancelled() {
+                            *current += 1;
+                            let _ = tx.send(event);
+                        }
+                    } else {
+                        send_if_current(&epoch, mine, &token, &tx, event);
                     }
                 }
             }
         });
+    }
+
+    /// The epoch lock and the current epoch, for a task to check before it sends.
+    fn epoch(&self) -> (Arc<std::sync::Mutex<u64>>, u64) {
+        let mine = *self.epoch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (self.epoch.clone(), mine)
     }
 
     fn copy(&mut self, text: String, what: String) {
@@ -584,6 +604,21 @@ impl Executor {
     /// After `ConnectFailed`, a new `StartDemo` may try again.
     pub fn demo_failed(&mut self) {
         self.demo_starting = false;
+    }
+}
+
+/// Sends `event` unless its task was cancelled or a switch happened since it started (checked
+/// under the epoch lock, so it is queued either before the switch's announcement or not at all).
+fn send_if_current(
+    epoch: &std::sync::Mutex<u64>,
+    mine: u64,
+    token: &CancellationToken,
+    tx: &UnboundedSender<Event>,
+    event: Event,
+) {
+    let current = epoch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if *current == mine && !token.is_cancelled() {
+        let _ = tx.send(event);
     }
 }
 
@@ -823,6 +858,32 @@ mod tests {
         exec.set_clipboard_mode(ClipboardMode::Osc52);
         exec.run(Cmd::Copy { text: "hi".into(), what: "UUID".into() });
         assert!(matches!(rx.recv().await, Some(Event::Write { .. })), "expected an OSC 52 write");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn nothing_of_the_old_connection_arrives_after_a_switch() {
+        let sandbox =
+            sandbox::spawn(SandboxConfig { persons: 3, projects: 2, ..Default::default() }).await.unwrap();
+        let host = resolve_host(&sandbox.base_url(), false).unwrap();
+        let client =
+            Client::new(host, ProjectRef::Id(1), ApiKey::new(sandbox.key()), ClientOptions::default())
+                .unwrap();
+        let (tx, mut rx) = unbounded_channel();
+        let mut exec = Executor::new(tx, Some(client), DemoOptions::default());
+        // A timer of the old connection that fires after the switch was announced but before the
+        // loop handled it (`switched` has not run, so nothing was cancelled).
+        let after = Duration::from_millis(300);
+        exec.run(Cmd::Debounce { timer: Timer::Search, generation: 1, after });
+        let from = demo_connection(&sandbox);
+        exec.run(Cmd::SwitchProject { id: 2, from });
+        let event = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+        let Event::Switched { conn, .. } = event else { panic!("expected the switch first") };
+        assert_eq!(conn.project, "2");
+        let late = tokio::time::timeout(Duration::from_millis(800), rx.recv()).await;
+        assert!(late.is_err(), "the old timer's message was dropped");
+        // The new connection's own work is delivered.
+        exec.run(Cmd::Debounce { timer: Timer::Search, generation: 2, after: Duration::from_millis(1) });
+        assert!(matches!(next_msg(&mut rx).await, Msg::TimerFired { generation: 2, .. }));
     }
 
     #[tokio::test(flavor = "multi_thread")]

@@ -8,7 +8,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub const SEARCH_PLACEHOLDER: &str = "press / to search (plan=pro, email:…, id:…)";
+/// What the empty search box says, with the search key in effect.
+pub fn search_placeholder(keys: &crate::app::keymap::Keymap) -> String {
+    let key = keys.first_key(crate::app::actions::Action::Search, crate::app::actions::Context::List);
+    format!("press {key} to search (plan=pro, email:…, id:…)")
+}
 
 /// The part of `input` that fits in `avail` columns with the cursor visible, and the cursor's
 /// column inside it. Unsafe characters show as escapes (each escape moves as one unit).
@@ -75,7 +79,7 @@ pub fn search(frame: &mut Frame, ui: &Ui, area: Rect, error_area: Option<Rect>) 
         };
         input_line(frame, area, prefix, &m.search.input, true, placeholder)
     } else if m.search.applied.is_empty() {
-        Line::from(vec![prefix, Span::styled(SEARCH_PLACEHOLDER, t.muted)])
+        Line::from(vec![prefix, Span::styled(search_placeholder(&m.keymap), t.muted)])
     } else {
         let avail = (area.width as usize).saturating_sub(2);
         Line::from(vec![prefix, Span::styled(fit(&m.search.applied, avail), t.text)])

@@ -16,11 +16,9 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
     if *skipped > 0 {
         title.push_str(&format!("· {skipped} unreadable lines skipped "));
     }
-    let hint = if ui.model.read_only {
-        " j/k move · Esc close "
-    } else {
-        " j/k move · u restore previous value · Esc close "
-    };
+    let restore =
+        (!ui.model.read_only).then_some((crate::app::actions::Action::Undo, "restore previous value"));
+    let hint = super::overlay_hint(ui.model, "move", None, restore);
     let block = Block::bordered()
         .border_style(t.border_focused)
         .title(Line::styled(title, t.title))

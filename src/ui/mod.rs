@@ -14,6 +14,7 @@ mod picker;
 mod project_activity;
 mod status;
 pub mod theme;
+use crate::app::actions::Action;
 mod welcome;
 
 pub use theme::Theme;
@@ -104,6 +105,26 @@ impl Ui<'_> {
 }
 
 /// A popup of `width`×`height` (clamped to the screen) centred on it, cleared.
+/// An overlay's bottom line with the keys in effect there: `j/k move · Enter <open> · Esc close`
+/// (`open` and `extra` are left out when `None`).
+pub(crate) fn overlay_hint(
+    model: &Model,
+    verb: &str,
+    open: Option<&str>,
+    extra: Option<(Action, &str)>,
+) -> String {
+    let key = |a: Action| model.keymap.first_key(a, Context::Overlay);
+    let mut parts = vec![format!("{}/{} {verb}", key(Action::Down), key(Action::Up))];
+    if let Some(open) = open {
+        parts.push(format!("{} {open}", key(Action::Open)));
+    }
+    if let Some((action, what)) = extra {
+        parts.push(format!("{} {what}", key(action)));
+    }
+    parts.push(format!("{} close", key(Action::Back)));
+    format!(" {} ", parts.join(" · "))
+}
+
 pub(crate) fn popup(frame: &mut Frame, screen: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(screen.width);
     let h = height.min(screen.height);

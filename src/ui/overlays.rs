@@ -41,7 +41,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
     let block = Block::bordered()
         .border_style(t.border_focused)
         .title(Line::styled(title, t.title))
-        .title_bottom(Line::styled(" j/k scroll · Esc close ", t.muted));
+        .title_bottom(Line::styled(super::overlay_hint(ui.model, "scroll", None, None), t.muted));
     let visible = block.inner(area).height as usize;
     let scroll = scroll.min(lines.len().saturating_sub(visible)).min(u16::MAX as usize) as u16;
     let mut para = Paragraph::new(lines).block(block).scroll((scroll, 0));

@@ -10,8 +10,13 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
     let Overlay::Picker(picker) = overlay else { return };
     let (s, t) = (ui.screen, ui.theme);
-    let rows = if picker.error.is_some() { 4 } else { picker.choices.len().max(1) as u16 };
-    let area = popup(frame, s, s.width.saturating_sub(4).min(90), (rows + 2).min(s.height.saturating_sub(2)));
+    let rows = if picker.error.is_some() { 4 } else { picker.choices.len().clamp(1, 1000) as u16 };
+    let area = popup(
+        frame,
+        s,
+        s.width.saturating_sub(4).min(90),
+        rows.saturating_add(2).min(s.height.saturating_sub(2)),
+    );
     let title = match picker.kind {
         PickerKind::Profile => " Switch profile ",
         PickerKind::Project => " Switch project ",
@@ -19,7 +24,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
     let block = Block::bordered()
         .border_style(t.border_focused)
         .title(Line::styled(title, t.title))
-        .title_bottom(Line::styled(" j/k move · Enter switch · Esc close ", t.muted));
+        .title_bottom(Line::styled(super::overlay_hint(ui.model, "move", Some("switch"), None), t.muted));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {

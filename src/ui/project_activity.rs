@@ -10,7 +10,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub const TITLE: &str = "Activity · all persons";
-const HINTS: &str = "j/k move · Enter open the person · Esc close";
 
 pub fn render(frame: &mut Frame, ui: &Ui) {
     let (s, t, m) = (ui.screen, ui.theme, ui.model);
@@ -30,10 +29,17 @@ pub fn render(frame: &mut Frame, ui: &Ui) {
             title.push(Span::styled(count, t.muted));
         }
     }
-    let block = Block::bordered()
-        .border_style(t.border_focused)
-        .title(Line::from(title))
-        .title_bottom(Line::styled(format!(" {} ", fit(HINTS, room.saturating_sub(2))), t.muted));
+    let block =
+        Block::bordered().border_style(t.border_focused).title(Line::from(title)).title_bottom(Line::styled(
+            format!(
+                " {} ",
+                fit(
+                    super::overlay_hint(ui.model, "move", Some("open the person"), None).trim(),
+                    room.saturating_sub(2)
+                )
+            ),
+            t.muted,
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {

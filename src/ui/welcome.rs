@@ -11,7 +11,10 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
         return;
     }
     let t = ui.theme;
-    let key = |k: &'static str| Span::styled(k, t.key);
+    let keys = &ui.model.keymap;
+    let key = |a: crate::app::actions::Action| {
+        Span::styled(keys.first_key(a, crate::app::actions::Context::Welcome), t.key)
+    };
     let env = |name: &'static str, value: &'static str, note: &'static str| {
         Line::from(vec![
             Span::raw("  export "),
@@ -31,11 +34,11 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
         Line::default(),
         Line::from(vec![
             Span::raw("Press "),
-            key("d"),
+            key(crate::app::actions::Action::StartDemo),
             Span::raw(" to try the demo sandbox, "),
-            key("?"),
+            key(crate::app::actions::Action::Help),
             Span::raw(" for help, "),
-            key("q"),
+            key(crate::app::actions::Action::Quit),
             Span::raw(" to quit."),
         ]),
     ];

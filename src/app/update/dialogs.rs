@@ -25,7 +25,10 @@ pub fn edit_property(model: &mut Model) -> Vec<Cmd> {
     let Some(t) = target(model) else { return Vec::new() };
     let rows = model.inspector_rows();
     let Some(Row::Property { path, .. }) = rows.get(model.inspector.selected) else {
-        return say(model, "Select a property to edit (or press a to add one)");
+        let add = model
+            .keymap
+            .first_key(crate::app::actions::Action::AddProperty, crate::app::actions::Context::Inspector);
+        return say(model, &format!("Select a property to edit (or press {add} to add one)"));
     };
     let key = path[0].clone();
     if key.starts_with('$') && !model.allow_dollar_edits {
@@ -191,6 +194,14 @@ pub fn reset_distinct_id(model: &mut Model, distinct_id: String) -> Vec<Cmd> {
 /// `u` on a journal entry: put the previous value back (a new write, itself journaled).
 pub fn restore(model: &mut Model, entry: Option<crate::journal::JournalEntry>) -> Vec<Cmd> {
     let Some(entry) = entry else { return Vec::new() };
+    if !same_place(model, &entry) {
+        let text = format!(
+            "This write went to {} project {}; switch there first (:profile, :project) to restore it",
+            crate::text::sanitize(&entry.host),
+            crate::text::sanitize(&entry.project)
+        );
+        return say(model, &text);
+    }
     let writes = crate::journal::restore_writes(&entry);
     if writes.is_empty() {
         return say(
@@ -215,6 +226,15 @@ pub fn restore(model: &mut Model, entry: Option<crate::journal::JournalEntry>) -
         focus: Field::Cancel,
     }));
     Vec::new()
+}
+
+/// Whether a journal entry was written to the host and project hogdex is connected to now.
+fn same_place(model: &Model, entry: &crate::journal::JournalEntry) -> bool {
+    let Some(conn) = &model.conn else { return false };
+    let host = |h: &str| h.trim_end_matches('/').to_ascii_lowercase();
+    let loaded = model.project.as_ref().map(|p| p.id.to_string());
+    host(&conn.host) == host(&entry.host)
+        && (entry.project == conn.project || Some(&entry.project) == loaded.as_ref())
 }
 
 /// Keys while a dialog is open.

@@ -86,7 +86,15 @@ pub fn activity_loaded(
     result: Result<ActivityPage, ApiError>,
 ) -> Vec<Cmd> {
     let pane = &mut model.project_activity;
-    super::history::absorb_activity(pane, &mut model.busy, Slot::ProjectActivity, generation, append, result);
+    super::history::absorb_activity(
+        pane,
+        &mut model.busy,
+        &model.keymap,
+        Slot::ProjectActivity,
+        generation,
+        append,
+        result,
+    );
     Vec::new()
 }
 

@@ -143,7 +143,8 @@ pub fn palette_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         KeyCode::Esc => model.palette = None,
         KeyCode::Backspace if input.text.is_empty() => model.palette = None,
         KeyCode::Tab => {
-            if let Some(done) = complete(&input.text) {
+            let names: Vec<&str> = model.profiles.iter().map(|p| p.name.as_str()).collect();
+            if let Some(done) = complete(&input.text).or_else(|| complete_profile(&input.text, &names)) {
                 input.set(&done);
             }
         }
@@ -167,6 +168,17 @@ pub fn palette_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// `profile st` + Tab: the profile names that start so (the longest common prefix).
+fn complete_profile(text: &str, names: &[&str]) -> Option<String> {
+    let rest = text.strip_prefix("profile ")?.trim_start();
+    let found: Vec<&str> = names.iter().copied().filter(|n| n.starts_with(rest)).collect();
+    let first = *found.first()?;
+    let common = (rest.len()..=first.len())
+        .rev()
+        .find(|&n| first.is_char_boundary(n) && found.iter().all(|f| f.starts_with(&first[..n])))?;
+    (common > rest.len() || found.len() == 1).then(|| format!("profile {}", &first[..common]))
+}
+
 fn run_command(model: &mut Model, cmd: PaletteCommand) -> Vec<Cmd> {
     match cmd {
         PaletteCommand::Quit => act(model, Action::ForceQuit),
@@ -181,6 +193,10 @@ fn run_command(model: &mut Model, cmd: PaletteCommand) -> Vec<Cmd> {
         PaletteCommand::Export(format, file) => super::extras::export(model, format, &file),
         PaletteCommand::Messages => {
             model.overlay = Some(Overlay::Messages { scroll: 0 });
+            Vec::new()
+        }
+        PaletteCommand::ResetDistinctId(_) if model.busy.contains(&crate::app::Slot::Switch) => {
+            super::switching_refusal(model);
             Vec::new()
         }
         PaletteCommand::ResetDistinctId(id) if model.read_only => {

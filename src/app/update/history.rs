@@ -147,7 +147,7 @@ pub fn timeline_loaded(
             pane.selected = t.timeline.points.len().saturating_sub(1);
             pane.data = Some(t);
         }
-        Err(e) => pane.error = Some(error_text(&e)),
+        Err(e) => pane.error = Some(error_text(&e, &model.keymap)),
     }
     follow_selection(model);
     Vec::new()
@@ -159,7 +159,15 @@ pub fn activity_loaded(
     append: bool,
     result: Result<ActivityPage, ApiError>,
 ) -> Vec<Cmd> {
-    absorb_activity(&mut model.history.activity, &mut model.busy, Slot::Activity, generation, append, result);
+    absorb_activity(
+        &mut model.history.activity,
+        &mut model.busy,
+        &model.keymap,
+        Slot::Activity,
+        generation,
+        append,
+        result,
+    );
     Vec::new()
 }
 
@@ -167,6 +175,7 @@ pub fn activity_loaded(
 pub fn absorb_activity(
     pane: &mut Pane<Feed<crate::api::ActivityEntry>>,
     busy: &mut std::collections::BTreeSet<Slot>,
+    keys: &crate::app::keymap::Keymap,
     slot: Slot,
     generation: u64,
     append: bool,
@@ -187,7 +196,7 @@ pub fn absorb_activity(
             feed.items.extend(page.results);
             feed.next = if got == 0 { None } else { page.next };
         }
-        Err(e) => pane.error = Some(error_text(&e)),
+        Err(e) => pane.error = Some(error_text(&e, keys)),
     }
 }
 
@@ -213,7 +222,7 @@ pub fn events_loaded(
             feed.has_more = page.has_more && !page.events.is_empty();
             feed.events.extend(page.events);
         }
-        Err(e) => pane.error = Some(error_text(&e)),
+        Err(e) => pane.error = Some(error_text(&e, &model.keymap)),
     }
     Vec::new()
 }
@@ -231,7 +240,7 @@ pub fn cohorts_loaded(
     pane.loading = false;
     match result {
         Ok(c) => pane.data = Some(c),
-        Err(e) => pane.error = Some(error_text(&e)),
+        Err(e) => pane.error = Some(error_text(&e, &model.keymap)),
     }
     Vec::new()
 }

@@ -87,7 +87,7 @@ pub fn loaded(
             let text = if matches!(e.kind, ErrorKind::NotFound { .. }) {
                 "This person no longer exists in PostHog (deleted or merged)".to_string()
             } else {
-                error_text(&e)
+                error_text(&e, &model.keymap)
             };
             model.push_message(Level::Error, text.clone());
             model.inspector.error = Some(text);
@@ -127,7 +127,7 @@ pub fn found(
             Vec::new()
         }
         Err(e) => {
-            model.push_message(Level::Error, error_text(&e));
+            model.push_message(Level::Error, error_text(&e, &model.keymap));
             Vec::new()
         }
     }

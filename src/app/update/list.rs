@@ -45,7 +45,7 @@ pub fn loaded(
     model.list.loading_more = false;
     match result {
         Err(e) => {
-            let text = error_text(&e);
+            let text = error_text(&e, &model.keymap);
             model.push_message(Level::Error, text.clone());
             model.list.error = Some(text);
             Vec::new()

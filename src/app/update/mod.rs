@@ -179,9 +179,18 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return fields::filter_key(model, key);
     }
     match model.keymap.action_for(&key, model.context(), model.read_only) {
+        Some(action) if model.keymap.is_write(action) && model.busy.contains(&Slot::Switch) => {
+            switching_refusal(model);
+            Vec::new()
+        }
         Some(action) => act(model, action),
         None => Vec::new(),
     }
+}
+
+/// Changes wait while hogdex connects elsewhere: they would belong to neither connection.
+pub(crate) fn switching_refusal(model: &mut Model) {
+    model.push_message(Level::Warn, "Switching connections: changes can be made once it is done");
 }
 
 /// Performs an action in the current context.
@@ -393,7 +402,8 @@ fn refresh(model: &mut Model) -> Vec<Cmd> {
 }
 
 /// One sentence for a failed request, with a hint to retry when that can help.
-pub fn error_text(e: &crate::api::ApiError) -> String {
+/// An error as one sentence, with the retry key (as the keymap has it) when retrying can help.
+pub fn error_text(e: &crate::api::ApiError, keys: &super::keymap::Keymap) -> String {
     // A scoped key or a removed endpoint will answer the same way again: no retry hint there.
     let retry = !e.is_scoped_key_refusal()
         && !e.is_endpoint_missing()
@@ -406,5 +416,9 @@ pub fn error_text(e: &crate::api::ApiError) -> String {
                 | ErrorKind::Server { .. }
                 | ErrorKind::RateLimited { .. }
         );
-    if retry { format!("{e} — press r to retry") } else { e.to_string() }
+    if retry {
+        format!("{e} — press {} to retry", keys.first_key(Action::Refresh, super::actions::Context::Global))
+    } else {
+        e.to_string()
+    }
 }

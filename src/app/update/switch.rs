@@ -18,7 +18,7 @@ pub fn profile(model: &mut Model, name: Option<String>) -> Vec<Cmd> {
         );
         return Vec::new();
     }
-    let current = model.conn.as_ref().and_then(|c| c.profile.clone());
+    let current = model.conn.as_ref().and_then(|c| c.profile.clone().map(|p| (p, c.project.clone())));
     let Some(name) = name else {
         let choices = model
             .profiles
@@ -32,7 +32,10 @@ pub fn profile(model: &mut Model, name: Option<String>) -> Vec<Cmd> {
                     p.project,
                     if p.read_only { " · read-only" } else { "" }
                 ),
-                current: current.as_deref() == Some(p.name.as_str()),
+                // After `:project`, the profile's own project is somewhere else again.
+                current: current
+                    .as_ref()
+                    .is_some_and(|(name, project)| *name == p.name && *project == p.project),
             })
             .collect::<Vec<_>>();
         let selected = choices.iter().position(|c| c.current).unwrap_or(0);
@@ -80,6 +83,7 @@ pub fn project(model: &mut Model, id: Option<i64>) -> Vec<Cmd> {
 pub fn projects_loaded(model: &mut Model, result: Result<Vec<ProjectChoice>, crate::api::ApiError>) {
     model.busy.remove(&Slot::Projects);
     let current = current_project_id(model);
+    let keys = model.keymap.clone();
     let Some(Overlay::Picker(picker)) = model.overlay.as_mut() else { return };
     if picker.kind != PickerKind::Project {
         return;
@@ -101,7 +105,7 @@ pub fn projects_loaded(model: &mut Model, result: Result<Vec<ProjectChoice>, cra
                 picker.error = Some("This key sees no projects.".into());
             }
         }
-        Err(e) => picker.error = Some(super::error_text(&e)),
+        Err(e) => picker.error = Some(super::error_text(&e, &keys)),
     }
 }
 

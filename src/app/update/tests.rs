@@ -486,7 +486,7 @@ fn no_retry_hint_where_retrying_cannot_help() {
         "Loading the timeline",
         ErrorKind::Forbidden { detail: "This action does not support Personal API Key access".into() },
     );
-    assert!(!crate::app::error_text(&scoped).contains("press r"));
+    assert!(!crate::app::error_text(&scoped, &Default::default()).contains("press r"));
     let flaky = ApiError::new("Listing persons", ErrorKind::Timeout);
-    assert!(crate::app::error_text(&flaky).contains("press r to retry"));
+    assert!(crate::app::error_text(&flaky, &Default::default()).contains("press r to retry"));
 }

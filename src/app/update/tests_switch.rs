@@ -62,6 +62,30 @@ fn profile_picker_lists_profiles_and_enter_switches() {
 }
 
 #[test]
+fn tab_completes_profile_names() {
+    let mut m = loaded();
+    m.profiles.push(ProfileInfo {
+        name: "prod-eu".into(),
+        host: "eu".into(),
+        project: "1".into(),
+        read_only: true,
+    });
+    key(&mut m, KeyCode::Char(':'));
+    for c in "profile st".chars() {
+        key(&mut m, KeyCode::Char(c));
+    }
+    key(&mut m, KeyCode::Tab);
+    assert_eq!(m.palette.as_ref().unwrap().text, "profile staging");
+    m.palette = None;
+    key(&mut m, KeyCode::Char(':'));
+    for c in "profile p".chars() {
+        key(&mut m, KeyCode::Char(c));
+    }
+    key(&mut m, KeyCode::Tab);
+    assert_eq!(m.palette.as_ref().unwrap().text, "profile prod", "the common prefix of prod and prod-eu");
+}
+
+#[test]
 fn unknown_profile_and_no_profiles_say_so() {
     let mut m = loaded();
     assert!(palette(&mut m, "profile nope").is_empty());
@@ -168,6 +192,20 @@ fn a_switch_starts_over_but_keeps_messages_keys_and_settings() {
 }
 
 #[test]
+fn no_changes_while_a_switch_is_connecting() {
+    let mut m = loaded();
+    assert_eq!(palette(&mut m, "profile staging"), vec![Cmd::SwitchProfile("staging".into())]);
+    assert!(key(&mut m, KeyCode::Char('D')).is_empty());
+    assert!(m.dialog.is_none(), "no delete dialog while connecting elsewhere");
+    assert!(m.last_message().unwrap().text.starts_with("Switching connections"));
+    assert!(palette(&mut m, "reset-distinct-id x").is_empty());
+    assert!(m.dialog.is_none());
+    // Reading goes on.
+    key(&mut m, KeyCode::Char('j'));
+    assert_eq!(m.list.selected, 1);
+}
+
+#[test]
 fn a_failed_switch_keeps_the_current_connection() {
     let mut m = loaded();
     palette(&mut m, "profile staging");
@@ -207,4 +245,25 @@ fn remapped_keys_work_and_are_what_the_hints_and_help_show() {
     assert!(matches!(m.overlay, Some(Overlay::Help { .. })));
     let help = crate::ui::render_to_string(&m, 120, 40);
     assert!(help.contains("  f ") && !help.contains("  / "), "{help}");
+}
+
+#[test]
+fn messages_name_the_remapped_keys() {
+    let mut m = loaded();
+    let overrides = [("undo".to_string(), vec!["U".to_string()]), ("refresh".into(), vec!["ctrl-r".into()])];
+    m.keymap = std::sync::Arc::new(Keymap::with_overrides(&overrides.into()).unwrap());
+    key(&mut m, KeyCode::Char('D'));
+    let dialog = crate::ui::render_to_string(&m, 120, 40);
+    assert!(dialog.contains("grace period — U undoes"), "{dialog}");
+    key(&mut m, KeyCode::BackTab);
+    key(&mut m, KeyCode::Enter);
+    assert!(
+        m.last_message().unwrap().text.ends_with("press U to undo"),
+        "{}",
+        m.last_message().unwrap().text
+    );
+    let e = crate::api::ApiError::new("Listing persons", crate::api::ErrorKind::Timeout);
+    assert!(crate::app::error_text(&e, &m.keymap).ends_with("press ctrl-r to retry"));
+    let screen = crate::ui::render_to_string(&m, 120, 40);
+    assert!(screen.contains("press / to search"), "search keeps its key");
 }

@@ -418,6 +418,26 @@ fn journal_overlay_restores_a_previous_value() {
 }
 
 #[test]
+fn journal_entries_of_another_project_are_not_restored_here() {
+    let mut m = ready(false);
+    let entry = |host: &str, project: &str| -> crate::journal::JournalEntry {
+        serde_json::from_value(json!({
+            "time": "2026-11-28T10:00:00Z", "host": host, "project": project, "method": "POST",
+            "endpoint": format!("persons/{ALICE}/update_property/"), "request": {"key": "plan", "value": "pro"},
+            "status": 202, "ok": true, "person": ALICE, "before": {"properties": {"plan": "free"}}
+        }))
+        .unwrap()
+    };
+    for (host, project) in [("http://127.0.0.1:1", "2"), ("https://eu.posthog.com", "1")] {
+        update(&mut m, Msg::JournalLoaded(Ok((vec![entry(host, project)], 0))));
+        press(&mut m, KeyCode::Char('u'));
+        assert!(m.dialog.is_none(), "{host} {project}");
+        let text = &m.last_message().unwrap().text;
+        assert!(text.contains("switch there first") && text.contains(host), "{text}");
+    }
+}
+
+#[test]
 fn read_only_cannot_restore_from_the_journal() {
     let mut m = ready(true);
     let entry: crate::journal::JournalEntry = serde_json::from_value(json!({

@@ -81,7 +81,8 @@ pub fn schedule_delete(
     let id = model.take_id();
     let due = model.now + chrono::Duration::from_std(model.grace).unwrap_or_default();
     let secs = model.grace.as_secs_f64();
-    model.push_message(Level::Warn, format!("Will {what} in {secs:.0} s — press u to undo"));
+    let undo = model.keymap.first_key(crate::app::actions::Action::Undo, crate::app::actions::Context::List);
+    model.push_message(Level::Warn, format!("Will {what} in {secs:.0} s — press {undo} to undo"));
     model.scheduled.push(Scheduled { id, write, label: what, uuids, due, before });
     vec![Cmd::Debounce { timer: Timer::Grace(id), generation: id, after: model.grace }]
 }
@@ -262,7 +263,10 @@ fn retry(model: &mut Model, idx: usize) -> Vec<Cmd> {
         check.state = CheckState::NotVisible;
         model.push_message(
             Level::Warn,
-            "PostHog accepted the change but it is not visible yet (ingestion can lag); press r to look again",
+            format!(
+                "PostHog accepted the change but it is not visible yet (ingestion can lag); press {} to look again",
+                model.keymap.first_key(crate::app::actions::Action::Refresh, crate::app::actions::Context::Global)
+            ),
         );
         return Vec::new();
     }

@@ -100,7 +100,8 @@ pub fn render(frame: &mut Frame, ui: &Ui, d: &DeleteDialog, hints: &str) {
     let grace = if m.grace.is_zero() {
         "sent at once (no grace period)".to_string()
     } else {
-        format!("sent after a {} grace period — u undoes", seconds(m.grace))
+        let undo = m.keymap.first_key(crate::app::actions::Action::Undo, crate::app::actions::Context::List);
+        format!("sent after a {} grace period — {undo} undoes", seconds(m.grace))
     };
     items.push(Item::Line(Line::styled(grace, t.muted)));
     items.push(Item::Blank);
