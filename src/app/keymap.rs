@@ -25,6 +25,9 @@ pub struct Keymap {
     custom: Vec<bool>,
     /// One sentence per conflict, for the startup report.
     pub conflicts: Vec<String>,
+    /// Per (context, read-only): each row's keys that really trigger it there (computed once;
+    /// the hint bar reads it every frame).
+    effective: std::collections::HashMap<(Context, bool), Vec<Vec<KeySpec>>>,
 }
 
 impl Default for Keymap {
@@ -33,7 +36,9 @@ impl Default for Keymap {
             keys: REGISTRY.iter().map(|s| s.keys.to_vec()).collect(),
             custom: vec![false; REGISTRY.len()],
             conflicts: Vec::new(),
+            effective: Default::default(),
         }
+        .finish()
     }
 }
 
@@ -89,7 +94,20 @@ impl Keymap {
             }
         }
         map.conflicts = map.find_conflicts();
-        Ok(map)
+        Ok(map.finish())
+    }
+
+    /// Computes the effective keys of every row in every context.
+    fn finish(mut self) -> Self {
+        let mut effective = std::collections::HashMap::new();
+        for ctx in CONTEXTS {
+            for read_only in [false, true] {
+                let rows = (0..REGISTRY.len()).map(|i| self.compute_effective(i, ctx, read_only)).collect();
+                effective.insert((ctx, read_only), rows);
+            }
+        }
+        self.effective = effective;
+        self
     }
 
     /// Whether `action` sends writes (it is removed in read-only mode).
@@ -122,7 +140,7 @@ impl Keymap {
 
     /// The rows that apply in `ctx` (its own first, then global ones), each with the keys that
     /// really trigger it there; rows left with no key are dropped.
-    pub fn for_context(&self, ctx: Context, read_only: bool) -> Vec<(&'static ActionSpec, Vec<KeySpec>)> {
+    pub fn for_context(&self, ctx: Context, read_only: bool) -> Vec<(&'static ActionSpec, &[KeySpec])> {
         let own = (0..REGISTRY.len()).filter(|&i| REGISTRY[i].contexts.contains(&ctx));
         let global = (0..REGISTRY.len()).filter(|&i| {
             let c = REGISTRY[i].contexts;
@@ -138,7 +156,7 @@ impl Keymap {
     }
 
     /// The rows listed under `ctx` in help (only rows of that context), with their keys there.
-    pub fn rows_of(&self, ctx: Context, read_only: bool) -> Vec<(&'static ActionSpec, Vec<KeySpec>)> {
+    pub fn rows_of(&self, ctx: Context, read_only: bool) -> Vec<(&'static ActionSpec, &[KeySpec])> {
         (0..REGISTRY.len())
             .filter(|&i| REGISTRY[i].contexts.contains(&ctx) && !(read_only && REGISTRY[i].write))
             .filter_map(|i| {
@@ -149,7 +167,12 @@ impl Keymap {
     }
 
     /// Row `i`'s keys that trigger it in `ctx` (a key taken by a stronger binding is left out).
-    fn effective(&self, i: usize, ctx: Context, read_only: bool) -> Vec<KeySpec> {
+    fn effective(&self, i: usize, ctx: Context, read_only: bool) -> &[KeySpec] {
+        // `finish` filled every (context, read-only) pair.
+        self.effective.get(&(ctx, read_only)).map_or(&[], |rows| &rows[i])
+    }
+
+    fn compute_effective(&self, i: usize, ctx: Context, read_only: bool) -> Vec<KeySpec> {
         self.keys[i].iter().copied().filter(|k| self.row_for(&k.event(), ctx, read_only) == Some(i)).collect()
     }
 
@@ -157,7 +180,7 @@ impl Keymap {
     pub fn label(&self, action: Action, ctx: Context) -> Option<String> {
         let keys: Vec<KeySpec> = (0..REGISTRY.len())
             .filter(|&i| REGISTRY[i].action == action)
-            .flat_map(|i| self.effective(i, ctx, false))
+            .flat_map(|i| self.effective(i, ctx, false).iter().copied())
             .collect();
         (!keys.is_empty()).then(|| label(&keys))
     }

@@ -57,8 +57,8 @@ pub fn help_lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
     let current = ui.base_context();
     let mut shown: Vec<&'static ActionSpec> = Vec::new();
     let mut lines = Vec::new();
-    type Rows = Vec<(&'static ActionSpec, Vec<KeySpec>)>;
-    let mut section = |lines: &mut Vec<Line<'a>>, title: &str, rows: Rows| {
+    type Rows<'k> = Vec<(&'static ActionSpec, &'k [KeySpec])>;
+    let mut section = |lines: &mut Vec<Line<'a>>, title: &str, rows: Rows<'_>| {
         let rows: Vec<_> =
             rows.into_iter().filter(|(s, _)| !shown.iter().any(|x| std::ptr::eq(*x, *s))).collect();
         if rows.is_empty() {
@@ -71,7 +71,7 @@ pub fn help_lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
         for (s, keys) in rows {
             shown.push(s);
             lines.push(Line::from(vec![
-                Span::styled(format!("  {}", pad(&label(&keys), KEYS_W)), t.key),
+                Span::styled(format!("  {}", pad(&label(keys), KEYS_W)), t.key),
                 Span::raw(format!(" {}", s.desc)),
             ]));
         }

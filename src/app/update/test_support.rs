@@ -3,6 +3,31 @@
 use crate::api::{Page, PersonListItem};
 use crate::app::model::{Connection, Model};
 use crate::app::{Cmd, Msg, init, update};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The tests' wall clock.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    crate::app::time::parse("2026-11-28T12:00:00Z").unwrap()
+}
+
+/// A key press (shift with upper-case letters, as terminals send them).
+pub fn press(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    let mods = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    update(m, Msg::Key(KeyEvent::new(code, mods)))
+}
+
+/// `:` + `text` + Enter.
+pub fn palette(m: &mut Model, text: &str) -> Vec<Cmd> {
+    press(m, KeyCode::Char(':'));
+    for c in text.chars() {
+        press(m, KeyCode::Char(c));
+    }
+    press(m, KeyCode::Enter)
+}
 
 /// The connection the tests use unless they need a real cloud host.
 pub fn demo_conn() -> Connection {

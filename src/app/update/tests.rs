@@ -1,14 +1,11 @@
 //! `update` as a pure function: messages in, state and commands out.
+use super::test_support::{now, press as key};
 use crate::api::{ApiError, ErrorKind, Page, PersonListItem, PersonRecord};
 use crate::app::inspector::Row;
 use crate::app::model::{Focus, Model, Overlay};
 use crate::app::{Cmd, Msg, Slot, Timer, init, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
-
-fn now() -> chrono::DateTime<chrono::Utc> {
-    crate::app::time::parse("2026-11-28T12:00:00Z").unwrap()
-}
 
 fn person(i: usize) -> PersonListItem {
     serde_json::from_value(json!({
@@ -43,10 +40,6 @@ fn list_generation(cmds: &[Cmd]) -> Option<u64> {
         Cmd::ListPersons { generation, .. } => Some(*generation),
         _ => None,
     })
-}
-
-fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 fn ctrl(m: &mut Model, c: char) -> Vec<Cmd> {

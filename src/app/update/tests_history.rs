@@ -1,12 +1,13 @@
 //! `update` for the history tabs: they load for the inspected person when shown, stale answers
 //! are dropped, events and activity page, the range reloads, Enter shows details.
+use super::test_support::{palette, press};
 use crate::api::{
     ActivityPage, EventsPage, PersonEvent, PropertiesTimeline, TimelinePoint, TimelineResult, TimelineSource,
 };
 use crate::app::history::{RANGES, Tab};
 use crate::app::model::{Focus, Model, Overlay};
 use crate::app::{Cmd, Msg, update};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use serde_json::json;
 
 fn person(i: usize) -> crate::api::PersonListItem {
@@ -14,10 +15,6 @@ fn person(i: usize) -> crate::api::PersonListItem {
     serde_json::from_value(json!({"id": uuid, "uuid": uuid, "distinct_ids": [format!("d{i}")],
         "properties": {"email": format!("p{i}@x.io"), "plan": "pro", "$browser": "Firefox"}}))
     .unwrap()
-}
-
-fn press(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
 fn ready() -> Model {
@@ -73,6 +70,15 @@ fn the_timeline_loads_for_the_inspected_person_watching_their_own_keys() {
     let [Cmd::LoadTimeline { params, .. }] = cmds.as_slice() else { panic!("{cmds:?}") };
     assert!(params.date_from.is_some());
     assert_eq!(RANGES[m.history.range].0, "30 days");
+}
+
+#[test]
+fn the_events_range_setting_is_where_the_tabs_start() {
+    let mut m = ready();
+    m.apply_prefs(crate::app::model::Prefs { events_range: 2, ..Default::default() });
+    let cmds = press(&mut m, KeyCode::Char('5'));
+    let [Cmd::LoadEvents { query, .. }] = cmds.as_slice() else { panic!("{cmds:?}") };
+    assert_eq!(query.after.as_deref(), Some("-90d"), "settings.events_range = \"90d\"");
 }
 
 #[test]
@@ -151,14 +157,6 @@ fn enter_on_a_timeline_point_shows_its_whole_diff() {
     press(&mut m, KeyCode::Enter);
     let Some(Overlay::Detail { text, .. }) = &m.overlay else { panic!("a detail view") };
     assert!(text.contains("~ plan: \"p0\" → \"p1\""), "{text}");
-}
-
-fn palette(m: &mut Model, text: &str) -> Vec<Cmd> {
-    press(m, KeyCode::Char(':'));
-    for c in text.chars() {
-        press(m, KeyCode::Char(c));
-    }
-    press(m, KeyCode::Enter)
 }
 
 #[test]

@@ -1,17 +1,13 @@
 //! `:profile` and `:project`: pickers, the guard against switching under pending writes, and the
 //! fresh start on the new connection. Also the config file's `[settings]` preferences and `[keys]`.
-use super::test_support::{demo_conn, sized, with_first_page};
+use super::test_support::{demo_conn, now, palette, press as key, sized, with_first_page};
 use crate::api::{Page, PersonListItem};
 use crate::app::actions::{Action, KeySpec};
 use crate::app::keymap::Keymap;
 use crate::app::model::{Connection, Level, Model, Overlay, PickerKind, Prefs, ProfileInfo, ProjectChoice};
 use crate::app::{Cmd, Msg, Slot, update};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use serde_json::json;
-
-fn now() -> chrono::DateTime<chrono::Utc> {
-    crate::app::time::parse("2026-11-28T12:00:00Z").unwrap()
-}
 
 fn person(i: usize) -> PersonListItem {
     serde_json::from_value(json!({
@@ -31,18 +27,6 @@ fn loaded() -> Model {
         ProfileInfo { name: "staging".into(), host: "us".into(), project: "9".into(), read_only: false },
     ];
     m
-}
-
-fn key(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn palette(m: &mut Model, text: &str) -> Vec<Cmd> {
-    key(m, KeyCode::Char(':'));
-    for c in text.chars() {
-        key(m, KeyCode::Char(c));
-    }
-    key(m, KeyCode::Enter)
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `update` for everything that writes: dialogs produce exactly the intended `Write`s, deletions
 //! wait out the grace period, failures keep the typed text, accepted writes are re-checked.
+use super::test_support::press;
 use crate::api::{PersonRecord, SplitMode};
 use crate::app::dialog::{Dialog, Field};
 use crate::app::model::{CheckState, Model};
@@ -23,15 +24,6 @@ fn record() -> PersonRecord {
     serde_json::from_value(json!({"id": 1, "uuid": ALICE, "distinct_ids": ["d0", "e0", "f0"],
         "properties": {"email": "p0@x.io", "code": "x", "$browser": "Firefox"}}))
     .unwrap()
-}
-
-fn press(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
-    let mods = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    update(m, Msg::Key(KeyEvent::new(code, mods)))
 }
 
 fn ctrl(m: &mut Model, c: char) -> Vec<Cmd> {
