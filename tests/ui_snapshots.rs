@@ -1601,18 +1601,25 @@ fn project_picker_and_its_states() {
         current,
     };
     let mut m = list_model();
-    m.overlay = Some(Overlay::Picker(Picker {
-        kind: PickerKind::Project,
-        choices: vec![
+    let mut picker = Picker::new(
+        PickerKind::Project,
+        vec![
             choice("1", "Hogdex Demo", "id 1 · Hogdex Demo Org", true),
             choice("2", "Hogdex Staging", "id 2 · Hogdex Demo Org", false),
             choice("3", "Partner \x1b[31mred", "id 3 · Hogdex Partner Org", false),
         ],
-        selected: 1,
-        loading: false,
-        error: None,
-    }));
+    );
+    picker.selected = 1;
+    m.overlay = Some(Overlay::Picker(picker));
     snap("project_picker", &m);
+    let Some(Overlay::Picker(p)) = m.overlay.as_mut() else { unreachable!() };
+    p.filtering = true;
+    p.filter.set("stag");
+    let text = screen_text(&draw(&m, 120, 40));
+    assert!(
+        text.contains("/ stag▏") && text.contains("Hogdex Staging") && !text.contains("Hogdex Demo   "),
+        "{text}"
+    );
     let Some(Overlay::Picker(p)) = m.overlay.as_mut() else { unreachable!() };
     p.error = Some("Listing projects: PostHog refused the key (403): API keys with scoped projects are only supported on project-based endpoints.".into());
     let text = screen_text(&draw(&m, 120, 40));

@@ -268,6 +268,7 @@ pub static REGISTRY: &[ActionSpec] = &[
     spec(Action::Search, &[K::ch('/')], "search persons", &[C::List], true),
     spec(Action::Open, &[K::code(KeyCode::Enter)], "open person", &[C::List], true),
     spec(Action::Search, &[K::ch('/')], "filter properties", &[C::Inspector], true),
+    spec(Action::Search, &[K::ch('/')], "filter the choices (:profile, :project)", &[C::Overlay], false),
     spec(Action::Open, &[K::code(KeyCode::Enter)], "expand / show full value", &[C::Inspector], true),
     spec(Action::Expand, &[K::ch('l'), K::code(KeyCode::Right)], "expand", &[C::Inspector], false),
     spec(Action::Collapse, &[K::ch('h'), K::code(KeyCode::Left)], "collapse", &[C::Inspector], false),

@@ -154,10 +154,47 @@ pub struct Choice {
 pub struct Picker {
     pub kind: PickerKind,
     pub choices: Vec<Choice>,
+    /// Index into [`Picker::visible`].
     pub selected: usize,
+    /// `/`: narrows the choices to those whose name or detail contain the text.
+    pub filter: TextInput,
+    pub filtering: bool,
     /// Waiting for `GET /api/projects/`.
     pub loading: bool,
     pub error: Option<String>,
+}
+
+impl Picker {
+    pub fn new(kind: PickerKind, choices: Vec<Choice>) -> Self {
+        let selected = choices.iter().position(|c| c.current).unwrap_or(0);
+        Self {
+            kind,
+            choices,
+            selected,
+            filter: TextInput::default(),
+            filtering: false,
+            loading: false,
+            error: None,
+        }
+    }
+
+    /// The choices the filter lets through (case-insensitive, name or detail), in order.
+    pub fn visible(&self) -> Vec<&Choice> {
+        let needle = self.filter.text.trim().to_lowercase();
+        self.choices
+            .iter()
+            .filter(|c| {
+                needle.is_empty()
+                    || c.label.to_lowercase().contains(&needle)
+                    || c.detail.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+
+    /// The highlighted choice.
+    pub fn chosen(&self) -> Option<&Choice> {
+        self.visible().get(self.selected).copied()
+    }
 }
 
 /// A profile from the config file, for `:profile`.
@@ -401,6 +438,7 @@ impl Model {
     pub fn text_focus(&self) -> bool {
         self.palette.is_some()
             || (self.overlay.is_none() && (self.search.editing || self.inspector.filter_editing))
+            || matches!(&self.overlay, Some(Overlay::Picker(p)) if p.filtering)
     }
 
     /// A fresh id for a write or a check.

@@ -10,7 +10,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
     let Overlay::Picker(picker) = overlay else { return };
     let (s, t) = (ui.screen, ui.theme);
+    let visible = picker.visible();
+    let show_filter = picker.filtering || !picker.filter.text.is_empty();
     let rows = if picker.error.is_some() { 4 } else { picker.choices.len().clamp(1, 1000) as u16 };
+    let rows = rows + u16::from(show_filter);
     let area = popup(
         frame,
         s,
@@ -24,7 +27,15 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
     let block = Block::bordered()
         .border_style(t.border_focused)
         .title(Line::styled(title, t.title))
-        .title_bottom(Line::styled(super::overlay_hint(ui.model, "move", Some("switch"), None), t.muted));
+        .title_bottom(Line::styled(
+            super::overlay_hint(
+                ui.model,
+                "move",
+                Some("switch"),
+                Some((crate::app::actions::Action::Search, "filter")),
+            ),
+            t.muted,
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {
@@ -42,16 +53,31 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
         frame.render_widget(para, inner);
         return;
     }
+    let mut inner = inner;
+    if show_filter {
+        let [line, rest] = ratatui::layout::Layout::vertical([
+            ratatui::layout::Constraint::Length(1),
+            ratatui::layout::Constraint::Fill(1),
+        ])
+        .areas(inner);
+        let cursor = if picker.filtering { "▏" } else { "" };
+        let text = format!("/ {}{cursor}", crate::text::sanitize(&picker.filter.text));
+        frame.render_widget(Paragraph::new(Line::styled(fit(&text, line.width as usize), t.accent)), line);
+        inner = rest;
+    }
+    if visible.is_empty() {
+        frame.render_widget(Paragraph::new(Line::styled("nothing matches the filter", t.muted)), inner);
+        return;
+    }
     let w = inner.width as usize;
     let name_w = picker.choices.iter().map(|c| width(&c.label)).max().unwrap_or(0).clamp(8, w / 2);
-    let visible = inner.height as usize;
-    let top = picker.selected.saturating_sub(visible.saturating_sub(1));
-    let lines: Vec<Line> = picker
-        .choices
+    let height = inner.height as usize;
+    let top = picker.selected.saturating_sub(height.saturating_sub(1));
+    let lines: Vec<Line> = visible
         .iter()
         .enumerate()
         .skip(top)
-        .take(visible)
+        .take(height)
         .map(|(i, c)| {
             let mark = if c.current { "● " } else { "  " };
             let name = pad(&fit(&c.label, name_w), name_w);

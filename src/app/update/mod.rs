@@ -172,6 +172,11 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     if model.palette.is_some() {
         return fields::palette_key(model, key);
     }
+    if let Some(Overlay::Picker(p)) = &model.overlay
+        && p.filtering
+    {
+        return switch::picker_filter_key(model, key);
+    }
     if model.overlay.is_none() && model.search.editing {
         return fields::search_key(model, key);
     }

@@ -38,14 +38,7 @@ pub fn profile(model: &mut Model, name: Option<String>) -> Vec<Cmd> {
                     .is_some_and(|(name, project)| *name == p.name && *project == p.project),
             })
             .collect::<Vec<_>>();
-        let selected = choices.iter().position(|c| c.current).unwrap_or(0);
-        model.overlay = Some(Overlay::Picker(Picker {
-            kind: PickerKind::Profile,
-            choices,
-            selected,
-            loading: false,
-            error: None,
-        }));
+        model.overlay = Some(Overlay::Picker(Picker::new(PickerKind::Profile, choices)));
         return Vec::new();
     };
     if !model.profiles.iter().any(|p| p.name == name) {
@@ -68,13 +61,8 @@ pub fn project(model: &mut Model, id: Option<i64>) -> Vec<Cmd> {
     if let Some(id) = id {
         return switch(model, format!("project {id}"), Cmd::SwitchProject { id, from });
     }
-    model.overlay = Some(Overlay::Picker(Picker {
-        kind: PickerKind::Project,
-        choices: Vec::new(),
-        selected: 0,
-        loading: true,
-        error: None,
-    }));
+    model.overlay =
+        Some(Overlay::Picker(Picker { loading: true, ..Picker::new(PickerKind::Project, Vec::new()) }));
     model.busy.insert(Slot::Projects);
     vec![Cmd::LoadProjects]
 }
@@ -100,7 +88,7 @@ pub fn projects_loaded(model: &mut Model, result: Result<Vec<ProjectChoice>, cra
                     current: Some(p.id) == current,
                 })
                 .collect();
-            picker.selected = picker.choices.iter().position(|c| c.current).unwrap_or(0);
+            picker.selected = picker.visible().iter().position(|c| c.current).unwrap_or(0);
             if picker.choices.is_empty() {
                 picker.error = Some("This key sees no projects.".into());
             }
@@ -118,8 +106,15 @@ fn current_project_id(model: &Model) -> Option<i64> {
 pub fn picker_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let page = (model.height as usize).saturating_sub(8).max(1);
     let Some(Overlay::Picker(picker)) = model.overlay.as_mut() else { return Vec::new() };
-    let last = picker.choices.len().saturating_sub(1);
+    let last = picker.visible().len().saturating_sub(1);
     match action {
+        Action::Search => {
+            picker.filtering = true;
+        }
+        Action::Back if !picker.filter.text.is_empty() => {
+            picker.filter.clear();
+            picker.selected = picker.choices.iter().position(|c| c.current).unwrap_or(0);
+        }
         Action::Down => picker.selected = (picker.selected + 1).min(last),
         Action::Up => picker.selected = picker.selected.saturating_sub(1),
         Action::PageDown => picker.selected = (picker.selected + page).min(last),
@@ -135,7 +130,7 @@ pub fn picker_action(model: &mut Model, action: Action) -> Vec<Cmd> {
             return vec![Cmd::Quit];
         }
         Action::Open => {
-            let Some(choice) = picker.choices.get(picker.selected).cloned() else { return Vec::new() };
+            let Some(choice) = picker.chosen().cloned() else { return Vec::new() };
             let kind = picker.kind;
             if choice.current {
                 model.overlay = None;
@@ -151,6 +146,35 @@ pub fn picker_action(model: &mut Model, action: Action) -> Vec<Cmd> {
             };
         }
         _ => {}
+    }
+    Vec::new()
+}
+
+/// Typing into the picker's filter: Enter keeps it (and switches when one choice is left), Esc
+/// clears it, ↑/↓ move.
+pub fn picker_filter_key(model: &mut Model, key: ratatui::crossterm::event::KeyEvent) -> Vec<Cmd> {
+    use ratatui::crossterm::event::KeyCode;
+    let Some(Overlay::Picker(picker)) = model.overlay.as_mut() else { return Vec::new() };
+    match key.code {
+        KeyCode::Enter => {
+            picker.filtering = false;
+            if picker.visible().len() == 1 {
+                picker.selected = 0;
+                return picker_action(model, Action::Open);
+            }
+        }
+        KeyCode::Esc => {
+            picker.filtering = false;
+            picker.filter.clear();
+            picker.selected = picker.choices.iter().position(|c| c.current).unwrap_or(0);
+        }
+        KeyCode::Down => return picker_action(model, Action::Down),
+        KeyCode::Up => return picker_action(model, Action::Up),
+        _ => {
+            if super::fields::edit(&mut picker.filter, &key) == Some(true) {
+                picker.selected = 0;
+            }
+        }
     }
     Vec::new()
 }

@@ -251,3 +251,43 @@ fn messages_name_the_remapped_keys() {
     let screen = crate::ui::render_to_string(&m, 120, 40);
     assert!(screen.contains("press / to search"), "search keeps its key");
 }
+
+#[test]
+fn slash_filters_the_picker_and_enter_switches_to_the_only_match() {
+    let mut m = loaded();
+    m.profiles.push(ProfileInfo {
+        name: "prod-eu".into(),
+        host: "eu".into(),
+        project: "3".into(),
+        read_only: true,
+    });
+    palette(&mut m, "profile");
+    key(&mut m, KeyCode::Char('/'));
+    assert!(m.text_focus(), "the filter has the keyboard");
+    for c in "prod".chars() {
+        key(&mut m, KeyCode::Char(c));
+    }
+    let Some(Overlay::Picker(p)) = &m.overlay else { panic!() };
+    let names: Vec<&str> = p.visible().iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(names, ["prod", "prod-eu"], "j and k are typed, not moves, while filtering");
+    key(&mut m, KeyCode::Down);
+    assert_eq!(
+        m.overlay.as_ref().map(|o| matches!(o, Overlay::Picker(p) if p.chosen().unwrap().label == "prod-eu")),
+        Some(true)
+    );
+    key(&mut m, KeyCode::Char('-'));
+    let cmds = key(&mut m, KeyCode::Enter);
+    assert_eq!(cmds, vec![Cmd::SwitchProfile("prod-eu".into())], "one match left: Enter switches");
+    // Esc clears the filter first, then closes.
+    palette(&mut m, "profile");
+    key(&mut m, KeyCode::Char('/'));
+    key(&mut m, KeyCode::Char('z'));
+    key(&mut m, KeyCode::Enter);
+    let Some(Overlay::Picker(p)) = &m.overlay else { panic!() };
+    assert!(p.visible().is_empty() && !p.filtering);
+    key(&mut m, KeyCode::Esc);
+    let Some(Overlay::Picker(p)) = &m.overlay else { panic!("Esc cleared the filter only") };
+    assert_eq!(p.visible().len(), 3);
+    key(&mut m, KeyCode::Esc);
+    assert!(m.overlay.is_none());
+}
