@@ -409,11 +409,18 @@ async fn correlation_persons_and_the_removed_endpoint() {
 async fn lifecycle_persons() {
     let env = start(DEMO, |_| {}).await;
     let mut found = 0;
-    for day in ["2026-11-24", "2026-11-25", "2026-11-26"] {
+    // The three days before the demo's "now" (the start of today, as the sandbox generated it).
+    let epoch = hogdex::sandbox::clock::demo_epoch();
+    let day = |n: i64| {
+        let t = chrono::DateTime::from_timestamp_micros(epoch - n * 86_400_000_000).unwrap();
+        t.format("%Y-%m-%d").to_string()
+    };
+    let days = [day(3), day(2), day(1)];
+    for day in &days {
         let mut seen = HashSet::new();
         for kind in LifecycleType::ALL {
             let params = LifecycleParams {
-                target_date: day.into(),
+                target_date: day.clone(),
                 lifecycle_type: kind,
                 date_from: Some("-30d".into()),
                 ..Default::default()
@@ -429,7 +436,10 @@ async fn lifecycle_persons() {
     assert!(found > 0, "the demo has lifecycle persons on recent days");
     let sent = env.sandbox.requests();
     let query = sent.iter().rev().find(|r| r.path.ends_with("/lifecycle/")).unwrap().query.clone().unwrap();
-    assert!(query.contains("lifecycle_type=dormant") && query.contains("target_date=2026-11-26"), "{query}");
+    assert!(
+        query.contains("lifecycle_type=dormant") && query.contains(&format!("target_date={}", days[2])),
+        "{query}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -3,9 +3,23 @@
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveDateTime, Utc};
 
-/// The fixed "now" the demo data is generated against (2026-11-27T00:00:00Z), so that the
-/// same seed gives the same data on every run regardless of the wall clock.
+/// A fixed day (2026-11-27T00:00:00Z): what `HOGDEX_DEMO_EPOCH=2026-11-27` pins the demo to.
 pub const DEMO_EPOCH: i64 = 1_795_737_600_000_000;
+
+/// The variable that pins the demo's "now" to a day (`2026-11-27`), for reproducing data exactly.
+pub const DEMO_EPOCH_ENV: &str = "HOGDEX_DEMO_EPOCH";
+
+/// The "now" the demo data is generated against: the start of the current UTC day when the
+/// process first asks, so the demo's recent activity is recent whenever it runs (the last-7-days
+/// events, a funnel over the last 30 days, lifecycle bars) and the same seed gives the same data
+/// all day; or the day `HOGDEX_DEMO_EPOCH` names.
+pub fn demo_epoch() -> i64 {
+    static EPOCH: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(|| {
+        let pinned = std::env::var(DEMO_EPOCH_ENV).ok().and_then(|v| parse(v.trim()));
+        pinned.unwrap_or_else(|| now_micros().div_euclid(MICROS_PER_DAY) * MICROS_PER_DAY)
+    })
+}
 pub const MICROS_PER_SEC: i64 = 1_000_000;
 pub const MICROS_PER_DAY: i64 = 86_400 * MICROS_PER_SEC;
 

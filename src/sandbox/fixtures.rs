@@ -129,7 +129,7 @@ pub fn add(store: &mut Store, persons: Vec<FixturePerson>, origin: &str) -> anyh
             let seed = p.distinct_ids.first().cloned().unwrap_or_else(|| format!("fixture-{i}"));
             super::store::uuid_from_distinct_id(&seed)
         });
-        let created_at = p.created_at.map_or(clock::DEMO_EPOCH, |t| t.timestamp_micros());
+        let created_at = p.created_at.map_or(clock::demo_epoch(), |t| t.timestamp_micros());
         let is_identified = p
             .is_identified
             .unwrap_or_else(|| p.distinct_ids.iter().any(|d| !super::store::person::is_anonymous_id(d)));

@@ -1,7 +1,7 @@
 //! Deterministic demo data: persons, their property history and events, activity, queued
-//! deletions and cohorts, all derived from `--seed` (rand `SmallRng`) and the fixed
-//! [`DEMO_EPOCH`](crate::sandbox::clock::DEMO_EPOCH), never from the wall clock. Used only
-//! by `crate::sandbox`.
+//! deletions and cohorts, all derived from `--seed` (rand `SmallRng`) and the day
+//! [`demo_epoch`](crate::sandbox::clock::demo_epoch) (the start of today, or a pinned day), never
+//! from the wall clock within it. Used only by `crate::sandbox`.
 
 mod cohorts;
 pub mod events;
@@ -11,7 +11,7 @@ pub mod vocab;
 use rand::Rng;
 
 use self::person::{DVal, DemoPerson, rng_for};
-use crate::sandbox::clock::{DEMO_EPOCH, MICROS_PER_DAY};
+use crate::sandbox::clock::{MICROS_PER_DAY, demo_epoch};
 use crate::sandbox::store::activity::{ActivityEntry, Actor, change, detail};
 use crate::sandbox::store::deletions::AsyncDeletion;
 use crate::sandbox::store::events::Event;
@@ -115,7 +115,7 @@ fn activity_history(store: &mut Store, p: &DemoPerson, pk: i64, seed: u64, membe
     let from = p.identified_at.unwrap_or(p.created_at);
     let mut id_rng = rng_for(seed, p.index, 4);
     for _ in 0..rng.random_range(1..=3) {
-        let at = from + rng.random_range(0..=(DEMO_EPOCH - from).max(1));
+        let at = from + rng.random_range(0..=(demo_epoch() - from).max(1));
         let (activity, detail) = if rng.random_ratio(1, 4) {
             ("delete_property", detail(Some(p.uuid.to_string()), Some(vec![change("changed", None, None)])))
         } else {
@@ -135,7 +135,7 @@ fn activity_history(store: &mut Store, p: &DemoPerson, pk: i64, seed: u64, membe
 fn deleted_history(store: &mut Store, p: &DemoPerson, pk: i64, seed: u64, members: u32) {
     let mut rng = rng_for(seed, p.index, 3);
     let from = p.last_seen_at.unwrap_or(p.created_at);
-    let at = from + rng.random_range(0..=(DEMO_EPOCH - from).max(1));
+    let at = from + rng.random_range(0..=(demo_epoch() - from).max(1));
     store.activity.push_unsorted(ActivityEntry {
         id: person::uuid_at(&mut rng, at),
         actor: actor(&mut rng, members),
@@ -152,7 +152,7 @@ fn deleted_history(store: &mut Store, p: &DemoPerson, pk: i64, seed: u64, member
         store.deletions.push(AsyncDeletion {
             person_uuid: p.uuid,
             created_at: at,
-            delete_verified_at: (verified < DEMO_EPOCH).then_some(verified),
+            delete_verified_at: (verified < demo_epoch()).then_some(verified),
         });
     }
 }

@@ -8,7 +8,7 @@ use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
 use super::vocab::{Vocab, vocab};
-use crate::sandbox::clock::{DEMO_EPOCH, MICROS_PER_DAY, MICROS_PER_SEC};
+use crate::sandbox::clock::{MICROS_PER_DAY, MICROS_PER_SEC, demo_epoch};
 
 /// How far back the demo data reaches.
 pub const SPAN: i64 = 730 * MICROS_PER_DAY;
@@ -134,10 +134,10 @@ pub fn generate(seed: u64, index: u32, total: u32) -> DemoPerson {
     let mut rng = rng_for(seed, index, 1);
     // Sign-ups accelerate over time: position ~ sqrt(share of persons so far).
     let share = (f64::from(index) + rng.random::<f64>()) / f64::from(total.max(1));
-    let created_at = DEMO_EPOCH - SPAN + (SPAN as f64 * share.sqrt()) as i64 - MICROS_PER_DAY / 2;
+    let created_at = demo_epoch() - SPAN + (SPAN as f64 * share.sqrt()) as i64 - MICROS_PER_DAY / 2;
     let created_at = created_at - created_at % 1000;
     let uuid = uuid_at(&mut rng, created_at);
-    let room = DEMO_EPOCH - created_at;
+    let room = demo_epoch() - created_at;
     let last_seen_at = if rng.random_ratio(3, 100) {
         None
     } else {
@@ -328,7 +328,7 @@ mod tests {
         let a = generate(1, 10, 1000);
         let b = generate(1, 900, 1000);
         assert!(a.created_at < b.created_at);
-        assert!(b.created_at < DEMO_EPOCH);
-        assert!(b.last_seen_at.is_none_or(|t| t >= b.created_at && t <= DEMO_EPOCH));
+        assert!(b.created_at < demo_epoch());
+        assert!(b.last_seen_at.is_none_or(|t| t >= b.created_at && t <= demo_epoch()));
     }
 }
