@@ -231,3 +231,28 @@ async fn projects_and_demo_mode() {
     let demo = run_raw(&["--demo", "persons", "list", "--limit", "3", "--json"], &[]).await;
     assert_eq!(json_of(&demo).as_array().unwrap().len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_is_recent_today_and_can_be_pinned_to_a_day() {
+    let newest = |run: &Run| -> String {
+        let j = json_of(run);
+        let dates: Vec<String> = j
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["created_at"].as_str().unwrap()[..10].to_string())
+            .collect();
+        dates.into_iter().max().unwrap()
+    };
+    let args = ["persons", "list", "--demo", "--demo-persons", "200", "--limit", "50", "--json"];
+    let pinned = run_raw(&args, &[("HOGDEX_DEMO_EPOCH", "2026-06-01")]).await;
+    let newest_pinned = newest(&pinned);
+    assert!(
+        newest_pinned.as_str() < "2026-06-01" && newest_pinned.as_str() > "2026-05-25",
+        "{newest_pinned}"
+    );
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let week_ago = (chrono::Utc::now() - chrono::Duration::days(7)).format("%Y-%m-%d").to_string();
+    let fresh = newest(&run_raw(&args, &[]).await);
+    assert!(fresh.as_str() <= today.as_str() && fresh.as_str() > week_ago.as_str(), "{fresh} vs {today}");
+}

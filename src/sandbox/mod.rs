@@ -57,7 +57,8 @@ pub struct SandboxArgs {
     /// project 3 belongs to a second organization
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=MAX_PROJECTS as i64))]
     pub projects: u16,
-    /// Seed for the demo data (same seed, same data)
+    /// Seed for the demo data (same seed and day, same data: the data is generated against the
+    /// start of the current UTC day; HOGDEX_DEMO_EPOCH=YYYY-MM-DD pins the day)
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Delay before every answer, in milliseconds
