@@ -74,6 +74,7 @@ pub enum Action {
     RangeNarrower,
     OpenInBrowser,
     ToggleMouse,
+    PickProfile,
 }
 
 impl Action {
@@ -121,6 +122,7 @@ impl Action {
         Action::RangeNarrower,
         Action::OpenInBrowser,
         Action::ToggleMouse,
+        Action::PickProfile,
     ];
 
     /// The action's name in the config file's `[keys]` table.
@@ -168,6 +170,7 @@ impl Action {
             Action::RangeNarrower => "range_narrower",
             Action::OpenInBrowser => "open_in_browser",
             Action::ToggleMouse => "toggle_mouse",
+            Action::PickProfile => "pick_profile",
         }
     }
 
@@ -324,6 +327,7 @@ pub static REGISTRY: &[ActionSpec] = &[
     spec(Action::Palette, &[K::ch(':')], "command palette", &[C::Global], true),
     spec(Action::Help, &[K::ch('?'), K::code(KeyCode::F(1))], "help", &[C::Global, C::Welcome], true),
     spec(Action::StartDemo, &[K::ch('d')], "try the demo sandbox", &[C::Welcome], true),
+    spec(Action::PickProfile, &[K::ch('p')], "use a profile of the config file", &[C::Welcome], false),
     spec(Action::Quit, &[K::ch('q')], "back / quit", &[C::Global, C::Overlay, C::Welcome], true),
     spec(Action::ForceQuit, &[K::ctrl('c')], "quit now", &[C::Global, C::Overlay, C::Welcome], false),
 ];

@@ -42,6 +42,15 @@ pub fn render(frame: &mut Frame, ui: &Ui, area: Rect) {
             Span::raw(" to quit."),
         ]),
     ];
+    if !ui.model.profiles.is_empty() {
+        let n = ui.model.profiles.len();
+        lines.push(Line::default());
+        lines.push(Line::from(vec![
+            Span::raw("Or press "),
+            key(crate::app::actions::Action::PickProfile),
+            Span::raw(format!(" to use one of the {n} profile(s) in your config file.")),
+        ]));
+    }
     if let Some(err) = &ui.model.welcome_error {
         lines.push(Line::default());
         lines.push(Line::styled(format!("✗ {}", sanitize(err)), t.error));

@@ -244,6 +244,7 @@ pub(crate) fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::Split => dialogs::split(model),
         Action::OpenInBrowser => mouse::open_in_browser(model),
         Action::ToggleMouse => mouse::toggle(model),
+        Action::PickProfile => switch::profile(model, None),
         Action::StartDemo => {
             model.welcome_error = None;
             model.push_message(Level::Info, "Starting the demo sandbox…");

@@ -291,3 +291,33 @@ fn slash_filters_the_picker_and_enter_switches_to_the_only_match() {
     key(&mut m, KeyCode::Esc);
     assert!(m.overlay.is_none());
 }
+
+#[test]
+fn the_welcome_screen_offers_the_profiles() {
+    use crate::app::model::Screen;
+    let mut m = Model::new(now(), None, false);
+    m.width = 100;
+    m.height = 30;
+    assert_eq!(m.screen, Screen::Welcome);
+    assert!(!crate::ui::render_to_string(&m, 100, 30).contains("profile(s) in your config file"));
+    key(&mut m, KeyCode::Char('p'));
+    assert!(m.last_message().unwrap().text.starts_with("No profiles"));
+    m.profiles =
+        vec![ProfileInfo { name: "prod".into(), host: "eu".into(), project: "7".into(), read_only: true }];
+    assert!(crate::ui::render_to_string(&m, 100, 30).contains("Or press p to use one of the 1 profile(s)"));
+    key(&mut m, KeyCode::Char('p'));
+    assert!(matches!(&m.overlay, Some(Overlay::Picker(_))));
+    assert!(
+        crate::ui::render_to_string(&m, 100, 30).contains("Switch profile"),
+        "the picker is drawn on the welcome screen"
+    );
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![Cmd::SwitchProfile("prod".into())]);
+    let conn = Connection {
+        host: "https://eu.posthog.com".into(),
+        project: "7".into(),
+        profile: Some("prod".into()),
+        demo: false,
+    };
+    update(&mut m, Msg::Switched { conn, read_only: true });
+    assert_eq!(m.screen, Screen::Main);
+}
