@@ -123,6 +123,7 @@ fn a_valid_config_drives_info() {
     assert!(run.stdout.contains("https://eu.posthog.com") && run.stdout.contains("42"), "{}", run.stdout);
     assert!(run.stdout.contains("read-only"), "{}", run.stdout);
     assert!(run.stdout.contains("light"), "{}", run.stdout);
+    assert!(run.stdout.contains("profiles     work (read-only)"), "{}", run.stdout);
     assert!(run.stdout.contains("1 action(s) remapped; key `x` is bound to both"), "{}", run.stdout);
     assert!(!Path::new("ran-the-command").exists() && !dir.path().join("ran-the-command").exists());
 }

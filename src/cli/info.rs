@@ -38,6 +38,18 @@ pub fn lines(conn: &ConnectionArgs, configured: Option<&Configured>) -> Vec<(&'s
             None => "none".to_string(),
         },
     ));
+    if let Some(c) = configured.filter(|c| !c.config.profiles.is_empty()) {
+        let names: Vec<String> = c
+            .config
+            .profiles
+            .iter()
+            .map(|(name, p)| {
+                let ro = if p.read_only == Some(true) { " (read-only)" } else { "" };
+                format!("{}{ro}", crate::text::sanitize(name))
+            })
+            .collect();
+        out.push(("profiles", names.join(", ")));
+    }
     let command_not_run = configured.is_some_and(|c| c.command_not_run);
     let key_set = command_not_run || conn.api_key.as_deref().is_some_and(|k| !k.trim().is_empty());
     let key_source = configured.and_then(|c| c.key_source);
