@@ -10,6 +10,8 @@
 //! started from inside another) and is abandoned after a timeout, which counts as
 //! [`StoreError::Unavailable`]. Setting `HOGDEX_KEYRING=off` turns the OS keyring off: every call
 //! is `Unavailable` at once, nothing is asked of the OS (for CI, containers and tests).
+//! `hogdex login`/`logout` also take `HOGDEX_KEYRING=memory`: a keyring that lives as long as the
+//! process, so the terminal tests can drive the hidden prompt.
 //!
 //! The key is never part of an error message, a log line or `Debug` output.
 use crate::config::Secret;

@@ -58,11 +58,18 @@ impl Tty {
     /// Starts `hogdex args…` in a `cols`×`rows` terminal with a clean environment: no PostHog
     /// settings, no colour, HOME and the XDG dirs in a temporary directory.
     fn spawn(args: &[&str], cols: u16, rows: u16) -> Tty {
-        Self::spawn_with(args, cols, rows, None, true)
+        Self::spawn_with(args, cols, rows, None, true, &[])
     }
 
     /// [`Tty::spawn`] with a config file (`$XDG_CONFIG_HOME/hogdex/config.toml`) and/or colour.
-    fn spawn_with(args: &[&str], cols: u16, rows: u16, config: Option<&str>, no_color: bool) -> Tty {
+    fn spawn_with(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        config: Option<&str>,
+        no_color: bool,
+        env: &[(&str, &str)],
+    ) -> Tty {
         let home = tempfile::tempdir().unwrap();
         if let Some(text) = config {
             std::fs::create_dir_all(home.path().join("config/hogdex")).unwrap();
@@ -102,6 +109,9 @@ impl Tty {
             ("XDG_CACHE_HOME", "cache"),
         ] {
             cmd.env(var, home.path().join(dir));
+        }
+        for (var, value) in env {
+            cmd.env(var, value);
         }
         let child = pty.slave.spawn_command(cmd).expect("hogdex starts");
         drop(pty.slave);
@@ -431,13 +441,13 @@ fn the_timeline_tab_shows_how_a_plan_changed() {
 fn no_color_draws_without_any_colour_and_a_theme_draws_with_colour() {
     // NO_COLOR wins over the config file's theme and colours.
     let config = "[settings]\ntheme = \"light\"\n[colors]\nselection = \"white on red\"\n";
-    let mut tty = Tty::spawn_with(&["--demo", "--demo-persons", "50"], 100, 30, Some(config), true);
+    let mut tty = Tty::spawn_with(&["--demo", "--demo-persons", "50"], 100, 30, Some(config), true, &[]);
     tty.wait_for_all(&["? help", "q back / quit"]);
     assert_eq!(tty.coloured_cells(), 0, "NO_COLOR: not one coloured cell");
     tty.send("q");
     assert_eq!(tty.wait_exit(), 0);
 
-    let mut tty = Tty::spawn_with(&["--demo", "--demo-persons", "50"], 100, 30, Some(config), false);
+    let mut tty = Tty::spawn_with(&["--demo", "--demo-persons", "50"], 100, 30, Some(config), false, &[]);
     tty.wait_for_all(&["? help", "q back / quit"]);
     assert!(tty.coloured_cells() > 0, "without NO_COLOR the theme's colours are drawn");
     tty.send("q");
@@ -448,7 +458,7 @@ fn no_color_draws_without_any_colour_and_a_theme_draws_with_colour() {
 fn remapped_keys_from_the_config_file_work_and_are_shown() {
     // `x` deletes events by default: taking it for help is a conflict, reported at startup.
     let config = "[keys]\nhelp = [\"x\", \"F1\"]\nquit = \"Q\"\n";
-    let mut tty = Tty::spawn_with(&["--demo", "--demo-persons", "50"], 120, 30, Some(config), true);
+    let mut tty = Tty::spawn_with(&["--demo", "--demo-persons", "50"], 120, 30, Some(config), true, &[]);
     tty.wait_for_all(&["x help", "Q back / quit"]);
     tty.send(":messages\r");
     tty.wait_for("warn  Keys: key `x` is bound to both delete_events and help");
@@ -469,7 +479,32 @@ fn remapped_keys_from_the_config_file_work_and_are_shown() {
 #[test]
 fn a_bad_config_file_is_one_precise_line_and_exit_2() {
     let config = "[settings]\ntheme = \"solarized\"\n";
-    let mut tty = Tty::spawn_with(&["--demo"], 100, 30, Some(config), true);
+    let mut tty = Tty::spawn_with(&["--demo"], 100, 30, Some(config), true, &[]);
     assert_eq!(tty.wait_exit(), 2);
     tty.wait_for_all(&["config.toml:2:1", "settings.theme", "unknown theme"]);
+}
+
+#[test]
+fn login_reads_the_key_without_echo_and_a_signal_restores_the_terminal() {
+    let memory = [("HOGDEX_KEYRING", "memory")];
+    let mut tty = Tty::spawn_with(&["login"], 100, 10, None, true, &memory);
+    tty.wait_for("PostHog personal API key for profile default:");
+    tty.send("phx_typoX");
+    tty.send("\x7f\x7f");
+    tty.send("ed_secret\r");
+    tty.wait_for("Stored the key for profile default");
+    assert_eq!(tty.wait_exit(), 0);
+    let screen = tty.contents();
+    assert!(!screen.contains("phx_") && !screen.contains("secret"), "the key was echoed:\n{screen}");
+    tty.assert_restored();
+
+    let mut tty = Tty::spawn_with(&["login"], 100, 10, None, true, &memory);
+    tty.wait_for("PostHog personal API key");
+    tty.send("phx_half");
+    // The prompt is in raw mode now; SIGTERM must not leave the terminal that way.
+    let pid = tty.child.process_id().expect("a pid");
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap().success());
+    assert_eq!(tty.wait_exit(), 143);
+    tty.wait_for("nothing was stored");
+    tty.assert_restored();
 }

@@ -27,10 +27,11 @@ const MAX_INPUT: u64 = 64 * 1024;
 /// `hogdex login [--check]` against the OS keyring (`HOGDEX_KEYRING=off` turns it off).
 pub fn login(conn: &ConnectionArgs, check: bool) -> Result<(), Failure> {
     let selected = select(conn)?;
-    let store = OsKeyring::from_env().with_timeout(INTERACTIVE_TIMEOUT);
+    let store = interactive_store();
+    let store = &*store;
     let account = crate::keyring::account(selected.profile.as_deref());
     if check {
-        let line = check_key(&store, account)?;
+        let line = check_key(store, account)?;
         return super::persons::out(&line);
     }
     let interactive = std::io::stdin().is_terminal();
@@ -46,12 +47,21 @@ pub fn login(conn: &ConnectionArgs, check: bool) -> Result<(), Failure> {
     } else {
         read_line()?
     };
-    let stored = store_key(&store, account, &raw, &selected, |warning| eprintln!("{warning}"))?;
+    let stored = store_key(store, account, &raw, &selected, |warning| eprintln!("{warning}"))?;
     eprintln!("{stored}");
     for note in precedence_notes(conn, &selected, account) {
         eprintln!("hogdex: note: {note}");
     }
     Ok(())
+}
+
+/// The OS keyring with the patience an unlock prompt needs; `HOGDEX_KEYRING=memory` is a keyring
+/// that lives as long as the process (for the terminal tests of the hidden prompt).
+fn interactive_store() -> Box<dyn KeyStore> {
+    if std::env::var(crate::keyring::ENV).is_ok_and(|v| v.trim().eq_ignore_ascii_case("memory")) {
+        return Box::new(crate::keyring::MemoryKeyring::new());
+    }
+    Box::new(OsKeyring::from_env().with_timeout(INTERACTIVE_TIMEOUT))
 }
 
 /// `hogdex logout`: deletes the profile's entry and says whether there was one.
@@ -63,9 +73,9 @@ pub fn logout(conn: &ConnectionArgs) -> Result<(), Failure> {
         Some(name) => Some(name),
         None => select(conn)?.profile,
     };
-    let store = OsKeyring::from_env().with_timeout(INTERACTIVE_TIMEOUT);
+    let store = interactive_store();
     let account = crate::keyring::account(profile.as_deref());
-    eprintln!("{}", delete_key(&store, account)?);
+    eprintln!("{}", delete_key(&*store, account)?);
     Ok(())
 }
 
@@ -223,6 +233,28 @@ fn read_line() -> Result<String, Failure> {
     Ok(line)
 }
 
+/// A task that records the first termination signal in `flag`; aborted when dropped. `None`
+/// outside a tokio runtime (the default actions then apply).
+fn listen_for_signals(flag: &std::sync::Arc<std::sync::atomic::AtomicI32>) -> Option<AbortOnDrop> {
+    let handle = tokio::runtime::Handle::try_current().ok()?;
+    let _entered = handle.enter();
+    let mut signals = crate::runtime::Signals::new().ok()?;
+    let flag = flag.clone();
+    let task = handle.spawn(async move {
+        let signal = signals.recv().await;
+        flag.store(signal, std::sync::atomic::Ordering::SeqCst);
+    });
+    Some(AbortOnDrop(task))
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Restores the terminal's mode when dropped, on every path out of [`read_hidden`].
 struct RawMode;
 
@@ -280,9 +312,25 @@ fn read_hidden(prompt: &str) -> Result<String, Failure> {
     let terminal_error =
         |e: std::io::Error| Failure::failed(format!("cannot read the key from the terminal: {e}"));
     let mut key = String::new();
+    // SIGTERM/SIGHUP/SIGINT would kill the process with the terminal still raw: listen for them
+    // and end the prompt instead (the loop looks every 100 ms).
+    let signalled = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
+    let _listener = listen_for_signals(&signalled);
     let outcome = {
         let _raw = RawMode::enable().map_err(terminal_error)?;
         loop {
+            let signal = signalled.load(std::sync::atomic::Ordering::SeqCst);
+            if signal != 0 {
+                break Err(Failure {
+                    message: format!("interrupted by signal {signal}; nothing was stored"),
+                    code: u8::try_from(128 + signal).unwrap_or(1),
+                });
+            }
+            match crossterm::event::poll(std::time::Duration::from_millis(100)) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(e) => break Err(terminal_error(e)),
+            }
             let event = match crossterm::event::read() {
                 Ok(event) => event,
                 Err(e) => break Err(terminal_error(e)),

@@ -14,4 +14,4 @@ pub use event_loop::{Connected, SPINNER_INTERVAL, Start, TuiSettings, run};
 pub use headless::Headless;
 pub use switch::Profiles;
 pub use tasks::{DemoOptions, start_sandbox};
-pub use terminal::Interrupted;
+pub use terminal::{Interrupted, Signals};
