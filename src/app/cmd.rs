@@ -17,8 +17,10 @@ pub enum Slot {
     Cohorts,
     /// `GET /api/projects/` for the `:project` picker.
     Projects,
-    /// Connecting to another profile or project (a newer switch replaces an older one).
+    /// Connecting to another profile or project.
     Switch,
+    /// The demo sandbox is starting (welcome screen).
+    Demo,
 }
 
 /// Debounce timers.

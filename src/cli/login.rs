@@ -42,8 +42,14 @@ pub fn login(conn: &ConnectionArgs, check: bool) -> Result<(), Failure> {
     {
         return Err(cannot_store(&e, &selected));
     }
+    // Listens for the whole interactive login: during the prompt the prompt ends itself (and
+    // restores the terminal); later a signal ends the process as it would without a listener.
+    let signals = interactive.then(Interrupts::listen).flatten();
     let raw = if interactive {
-        read_hidden(&format!("PostHog personal API key for profile {}: ", sanitize(account)))?
+        read_hidden(
+            &format!("PostHog personal API key for profile {}: ", sanitize(account)),
+            signals.as_ref(),
+        )?
     } else {
         read_line()?
     };
@@ -233,25 +239,59 @@ fn read_line() -> Result<String, Failure> {
     Ok(line)
 }
 
-/// A task that records the first termination signal in `flag`; aborted when dropped. `None`
-/// outside a tokio runtime (the default actions then apply).
-fn listen_for_signals(flag: &std::sync::Arc<std::sync::atomic::AtomicI32>) -> Option<AbortOnDrop> {
-    let handle = tokio::runtime::Handle::try_current().ok()?;
-    let _entered = handle.enter();
-    let mut signals = crate::runtime::Signals::new().ok()?;
-    let flag = flag.clone();
-    let task = handle.spawn(async move {
-        let signal = signals.recv().await;
-        flag.store(signal, std::sync::atomic::Ordering::SeqCst);
-    });
-    Some(AbortOnDrop(task))
+/// Termination signals during an interactive login. While the hidden prompt runs, a signal is
+/// recorded for it to end itself (restoring the terminal); at any other time the process exits
+/// with 128 + the signal, as it would have without a listener.
+struct Interrupts {
+    received: std::sync::Arc<std::sync::atomic::AtomicI32>,
+    prompting: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
 }
 
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+impl Interrupts {
+    /// `None` outside a tokio runtime (the default actions then apply).
+    fn listen() -> Option<Interrupts> {
+        use std::sync::atomic::Ordering;
+        let handle = tokio::runtime::Handle::try_current().ok()?;
+        let _entered = handle.enter();
+        let mut signals = crate::runtime::Signals::new().ok()?;
+        let received = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
+        let prompting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (r, p) = (received.clone(), prompting.clone());
+        let task = handle.spawn(async move {
+            let signal = signals.recv().await;
+            r.store(signal, Ordering::SeqCst);
+            if !p.load(Ordering::SeqCst) {
+                eprintln!("hogdex: interrupted by signal {signal}");
+                std::process::exit(128 + signal);
+            }
+        });
+        Some(Interrupts { received, prompting, task })
+    }
 
-impl Drop for AbortOnDrop {
+    /// Marks the prompt as running until the guard is dropped.
+    fn prompting(&self) -> PromptGuard {
+        self.prompting.store(true, std::sync::atomic::Ordering::SeqCst);
+        PromptGuard(self.prompting.clone())
+    }
+
+    /// The signal received, or 0.
+    fn received(&self) -> i32 {
+        self.received.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for Interrupts {
     fn drop(&mut self) {
-        self.0.abort();
+        self.task.abort();
+    }
+}
+
+struct PromptGuard(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for PromptGuard {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -305,21 +345,20 @@ fn edit_for(event: &crossterm::event::Event) -> Edit {
 
 /// Prompts on stderr and reads a line from the terminal without echoing it (raw mode, restored
 /// on every path). Ctrl-C aborts with exit 130.
-fn read_hidden(prompt: &str) -> Result<String, Failure> {
+fn read_hidden(prompt: &str, signals: Option<&Interrupts>) -> Result<String, Failure> {
     let mut stderr = std::io::stderr();
     let _ = write!(stderr, "{prompt}");
     let _ = stderr.flush();
     let terminal_error =
         |e: std::io::Error| Failure::failed(format!("cannot read the key from the terminal: {e}"));
     let mut key = String::new();
-    // SIGTERM/SIGHUP/SIGINT would kill the process with the terminal still raw: listen for them
-    // and end the prompt instead (the loop looks every 100 ms).
-    let signalled = std::sync::Arc::new(std::sync::atomic::AtomicI32::new(0));
-    let _listener = listen_for_signals(&signalled);
+    // SIGTERM/SIGHUP/SIGINT would kill the process with the terminal still raw: the listener
+    // hands them to this loop instead (it looks every 100 ms), which restores the terminal.
+    let _prompting = signals.map(Interrupts::prompting);
     let outcome = {
         let _raw = RawMode::enable().map_err(terminal_error)?;
         loop {
-            let signal = signalled.load(std::sync::atomic::Ordering::SeqCst);
+            let signal = signals.map_or(0, Interrupts::received);
             if signal != 0 {
                 break Err(Failure {
                     message: format!("interrupted by signal {signal}; nothing was stored"),

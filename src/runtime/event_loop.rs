@@ -218,8 +218,11 @@ impl Loop {
     }
 
     fn event(&mut self, tui: &mut Tui, ev: Event) -> anyhow::Result<bool> {
+        // An answer about a connection hogdex has switched away from is dropped.
+        let Some(ev) = self.exec.accept(ev) else { return Ok(false) };
         Ok(match ev {
             Event::Msg(msg) => self.msg(msg),
+            Event::Stamped(..) => false,
             Event::Write { bytes, then } => {
                 let out = tui.backend_mut();
                 out.write_all(&bytes).and_then(|()| out.flush()).context("cannot write to the terminal")?;

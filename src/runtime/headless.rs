@@ -168,8 +168,10 @@ impl Headless {
     }
 
     fn event(&mut self, ev: Event) {
+        let Some(ev) = self.exec.accept(ev) else { return };
         let msg = match ev {
             Event::Msg(msg) => msg,
+            Event::Stamped(..) => return,
             // There is no terminal to write OSC 52 to; what follows still happens.
             Event::Write { then, .. } => then,
             Event::DemoReady { client, sandbox, conn } => self.exec.demo_ready(client, sandbox, conn),

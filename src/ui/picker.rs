@@ -7,6 +7,17 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+/// The picker's own key line: while typing the filter, how to keep or clear it; with a filter
+/// applied, Esc clears it before it closes the picker.
+fn hint(ui: &Ui, picker: &crate::app::Picker) -> String {
+    use crate::app::actions::Action;
+    if picker.filtering {
+        return " type to filter · ↑/↓ move · Enter keep · Esc clear ".into();
+    }
+    let hint = super::overlay_hint(ui.model, "move", Some("switch"), Some((Action::Search, "filter")));
+    if picker.filter.text.is_empty() { hint } else { hint.replace(" close ", " clear filter ") }
+}
+
 pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
     let Overlay::Picker(picker) = overlay else { return };
     let (s, t) = (ui.screen, ui.theme);
@@ -27,15 +38,7 @@ pub fn render(frame: &mut Frame, ui: &Ui, overlay: &Overlay) {
     let block = Block::bordered()
         .border_style(t.border_focused)
         .title(Line::styled(title, t.title))
-        .title_bottom(Line::styled(
-            super::overlay_hint(
-                ui.model,
-                "move",
-                Some("switch"),
-                Some((crate::app::actions::Action::Search, "filter")),
-            ),
-            t.muted,
-        ));
+        .title_bottom(Line::styled(hint(ui, picker), t.muted));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.is_empty() {

@@ -233,6 +233,12 @@ pub fn paste(model: &mut Model, text: &str) -> Vec<Cmd> {
     if let Some(input) = model.palette.as_mut() {
         input.insert_str(text);
         Vec::new()
+    } else if let Some(Overlay::Picker(p)) = model.overlay.as_mut() {
+        if p.filtering {
+            p.filter.insert_str(text);
+            p.selected = 0;
+        }
+        Vec::new()
     } else if model.search.editing {
         model.search.input.insert_str(text);
         search_changed(model)

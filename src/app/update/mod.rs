@@ -138,6 +138,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Connected(conn) => {
+            model.busy.remove(&Slot::Demo);
             let what = if conn.demo { "the demo sandbox" } else { "PostHog" };
             model.push_message(Level::Info, format!("Connected to {what} at {}", conn.host));
             model.conn = Some(conn);
@@ -152,6 +153,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::Switched { conn, read_only } => switch::switched(model, conn, read_only),
         Msg::SwitchFailed(reason) => switch::switch_failed(model, reason),
         Msg::ConnectFailed(reason) => {
+            model.busy.remove(&Slot::Demo);
             model.push_message(Level::Error, reason.clone());
             model.welcome_error = Some(reason);
             Vec::new()
@@ -245,7 +247,12 @@ pub(crate) fn act(model: &mut Model, action: Action) -> Vec<Cmd> {
         Action::OpenInBrowser => mouse::open_in_browser(model),
         Action::ToggleMouse => mouse::toggle(model),
         Action::PickProfile => switch::profile(model, None),
+        Action::StartDemo if model.busy.contains(&Slot::Switch) => {
+            model.push_message(Level::Warn, "Already connecting to a profile; wait for it");
+            Vec::new()
+        }
         Action::StartDemo => {
+            model.busy.insert(Slot::Demo);
             model.welcome_error = None;
             model.push_message(Level::Info, "Starting the demo sandbox…");
             vec![Cmd::StartDemo]

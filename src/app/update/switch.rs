@@ -108,7 +108,8 @@ pub fn picker_action(model: &mut Model, action: Action) -> Vec<Cmd> {
     let Some(Overlay::Picker(picker)) = model.overlay.as_mut() else { return Vec::new() };
     let last = picker.visible().len().saturating_sub(1);
     match action {
-        Action::Search => {
+        // Nothing to filter while the projects load or when they could not be listed.
+        Action::Search if !picker.loading && picker.error.is_none() => {
             picker.filtering = true;
         }
         Action::Back if !picker.filter.text.is_empty() => {
@@ -181,6 +182,10 @@ pub fn picker_filter_key(model: &mut Model, key: ratatui::crossterm::event::KeyE
 
 /// Starts a switch unless writes of the current connection are pending.
 fn switch(model: &mut Model, what: String, cmd: Cmd) -> Vec<Cmd> {
+    if model.busy.contains(&Slot::Switch) || model.busy.contains(&Slot::Demo) {
+        model.push_message(Level::Warn, "Already connecting; wait for it to finish");
+        return Vec::new();
+    }
     let pending = model.scheduled.len() + model.in_flight.len();
     if pending > 0 {
         model.push_message(

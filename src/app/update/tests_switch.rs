@@ -321,3 +321,46 @@ fn the_welcome_screen_offers_the_profiles() {
     update(&mut m, Msg::Switched { conn, read_only: true });
     assert_eq!(m.screen, Screen::Main);
 }
+
+#[test]
+fn one_connection_attempt_at_a_time() {
+    let mut m = loaded();
+    assert_eq!(palette(&mut m, "profile staging"), vec![Cmd::SwitchProfile("staging".into())]);
+    assert!(palette(&mut m, "project 2").is_empty(), "no second switch while one connects");
+    assert!(m.last_message().unwrap().text.starts_with("Already connecting"));
+    update(&mut m, Msg::SwitchFailed("401".into()));
+    assert_eq!(palette(&mut m, "project 2"), vec![Cmd::SwitchProject { id: 2, from: demo_conn() }]);
+    // On the welcome screen: the demo and a profile never start together.
+    let mut w = Model::new(now(), None, false);
+    w.profiles = m.profiles.clone();
+    assert_eq!(key(&mut w, KeyCode::Char('d')), vec![Cmd::StartDemo]);
+    key(&mut w, KeyCode::Char('p'));
+    assert!(key(&mut w, KeyCode::Enter).is_empty(), "no profile while the demo starts");
+    w.overlay = None;
+    update(&mut w, Msg::ConnectFailed("no port".into()));
+    key(&mut w, KeyCode::Char('p'));
+    assert_eq!(key(&mut w, KeyCode::Enter), vec![Cmd::SwitchProfile("prod".into())]);
+    assert!(key(&mut w, KeyCode::Char('d')).is_empty(), "no demo while a profile connects");
+}
+
+#[test]
+fn the_filter_takes_pastes_and_waits_for_the_projects() {
+    let mut m = loaded();
+    palette(&mut m, "project");
+    key(&mut m, KeyCode::Char('/'));
+    let Some(Overlay::Picker(p)) = &m.overlay else { panic!() };
+    assert!(!p.filtering, "nothing to filter while the projects load");
+    let projects = vec![
+        ProjectChoice { id: 1, name: "Hogdex Demo".into(), organization: "o".into() },
+        ProjectChoice { id: 2, name: "Hogdex Staging".into(), organization: "o".into() },
+    ];
+    update(&mut m, Msg::ProjectsLoaded(Ok(projects)));
+    key(&mut m, KeyCode::Char('/'));
+    update(&mut m, Msg::Paste("stag".into()));
+    let Some(Overlay::Picker(p)) = &m.overlay else { panic!() };
+    assert_eq!(p.filter.text, "stag");
+    assert_eq!(p.visible().len(), 1);
+    let hint = crate::ui::render_to_string(&m, 120, 40);
+    assert!(hint.contains("type to filter · ↑/↓ move · Enter keep · Esc clear"), "{hint}");
+    assert_eq!(key(&mut m, KeyCode::Enter), vec![Cmd::SwitchProject { id: 2, from: demo_conn() }]);
+}

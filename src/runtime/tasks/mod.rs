@@ -34,6 +34,8 @@ pub(crate) enum Event {
     },
     /// Turn the terminal's mouse capture on or off (between two frames).
     SetMouse(bool),
+    /// An answer to work started on connection number `.0` (see [`Executor::accept`]).
+    Stamped(u64, Box<Event>),
     /// A `:profile`/`:project` switch connected: use this client from now on.
     Switched {
         client: Client,
@@ -74,9 +76,9 @@ pub(crate) struct Executor {
     demo_conn: Option<app::Connection>,
     /// Refuse every `Cmd::Write` (`--read-only`); enforced in `Writer::perform`.
     read_only: bool,
-    /// Which connection requests and timers belong to: bumped (under the lock) by a switch right
-    /// before it announces itself, so nothing of the old connection is delivered after it.
-    epoch: Arc<std::sync::Mutex<u64>>,
+    /// Which connection requests and timers belong to: their answers are stamped with it when
+    /// they start, and [`Executor::accept`] drops answers stamped before the last switch.
+    epoch: u64,
     /// The config file's profiles, for `:profile` (`None`: started without one, e.g. in tests).
     profiles: Option<super::switch::Profiles>,
     /// Where copies go (`settings.clipboard`).
@@ -114,7 +116,7 @@ impl Executor {
             sandbox: None,
             demo_conn: None,
             read_only: false,
-            epoch: Arc::default(),
+            epoch: 0,
             profiles: None,
             clipboard_mode: crate::config::ClipboardMode::Auto,
             journal: Journal::open_default().ok(),
@@ -165,6 +167,8 @@ impl Executor {
     /// A switch connected: every request of the old connection is cancelled (its answers would
     /// be about another project), the new client and read-only mode take over.
     pub fn switched(&mut self, client: Client, conn: app::Connection, read_only: bool) -> Msg {
+        // Whatever was started before this point talked to the old connection.
+        self.epoch += 1;
         for (_, token) in self.slots.drain() {
             token.cancel();
         }
@@ -275,14 +279,14 @@ impl Executor {
             Cmd::Debounce { timer, generation, after } => {
                 let token = replace(&mut self.timers, timer, &self.all);
                 let tx = self.tx.clone();
-                let (epoch, mine) = self.epoch();
+                let epoch = self.epoch;
                 tokio::spawn(async move {
                     tokio::select! {
                         biased;
                         _ = token.cancelled() => {}
                         _ = tokio::time::sleep(after) => {
                             let event = Event::Msg(Msg::TimerFired { timer, generation });
-                            send_if_current(&epoch, mine, &token, &tx, event);
+                            let _ = tx.send(Event::Stamped(epoch, Box::new(event)));
                         }
                     }
                 });
@@ -464,35 +468,38 @@ impl Executor {
         self.request_event(slot, async move { Event::Msg(fut.await) });
     }
 
-    /// [`Executor::request`] for work that answers with a runtime event. A switch's own answer
-    /// (`Event::Switched`) moves the epoch on, in the same locked step as sending it.
+    /// [`Executor::request`] for work that answers with a runtime event, stamped with the
+    /// connection it was started on (a switch's own announcement is not stamped: it is what
+    /// moves the connection on).
     fn request_event(&mut self, slot: Slot, fut: impl Future<Output = Event> + Send + 'static) {
         let token = replace(&mut self.slots, slot, &self.all);
         let tx = self.tx.clone();
-        let (epoch, mine) = self.epoch();
+        let epoch = self.epoch;
         tokio::spawn(async move {
             tokio::select! {
                 biased;
                 _ = token.cancelled() => {}
                 event = fut => {
-                    if matches!(event, Event::Switched { .. }) {
-                        let mut current = epoch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                        if *current == mine && !token.is_cancelled() {
-                            *current += 1;
-                            let _ = tx.send(event);
-                        }
-                    } else {
-                        send_if_current(&epoch, mine, &token, &tx, event);
+                    if !token.is_cancelled() {
+                        let event = match event {
+                            Event::Switched { .. } => event,
+                            other => Event::Stamped(epoch, Box::new(other)),
+                        };
+                        let _ = tx.send(event);
                     }
                 }
             }
         });
     }
 
-    /// The epoch lock and the current epoch, for a task to check before it sends.
-    fn epoch(&self) -> (Arc<std::sync::Mutex<u64>>, u64) {
-        let mine = *self.epoch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        (self.epoch.clone(), mine)
+    /// An event as the loop should see it: unwrapped, or `None` when it answers something
+    /// started on a connection hogdex has switched away from since.
+    pub fn accept(&self, event: Event) -> Option<Event> {
+        match event {
+            Event::Stamped(epoch, inner) if epoch == self.epoch => Some(*inner),
+            Event::Stamped(..) => None,
+            other => Some(other),
+        }
     }
 
     fn copy(&mut self, text: String, what: String) {
@@ -553,21 +560,6 @@ impl Executor {
             let result = webbrowser::open(&url).map_err(|e| e.to_string());
             let _ = tx.send(Event::Msg(Msg::Opened { url, result }));
         });
-    }
-}
-
-/// Sends `event` unless its task was cancelled or a switch happened since it started (checked
-/// under the epoch lock, so it is queued either before the switch's announcement or not at all).
-fn send_if_current(
-    epoch: &std::sync::Mutex<u64>,
-    mine: u64,
-    token: &CancellationToken,
-    tx: &UnboundedSender<Event>,
-    event: Event,
-) {
-    let current = epoch.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if *current == mine && !token.is_cancelled() {
-        let _ = tx.send(event);
     }
 }
 

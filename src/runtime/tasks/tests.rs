@@ -16,7 +16,13 @@ fn executor() -> (Executor, UnboundedReceiver<Event>) {
 }
 
 async fn next_msg(rx: &mut UnboundedReceiver<Event>) -> Msg {
-    match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("a message").unwrap() {
+    let mut event =
+        tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("a message").unwrap();
+    while let Event::Stamped(_, inner) = event {
+        event = *inner;
+    }
+    match event {
+        Event::Stamped(..) => unreachable!(),
         Event::Msg(m) => m,
         Event::Write { then, .. } => then,
         Event::DemoReady { conn, .. } => Msg::Connected(conn),
@@ -134,17 +140,23 @@ async fn nothing_of_the_old_connection_arrives_after_a_switch() {
         Client::new(host, ProjectRef::Id(1), ApiKey::new(sandbox.key()), ClientOptions::default()).unwrap();
     let (tx, mut rx) = unbounded_channel();
     let mut exec = Executor::new(tx, Some(client), DemoOptions::default());
-    // A timer of the old connection that fires after the switch was announced but before the
-    // loop handled it (`switched` has not run, so nothing was cancelled).
-    let after = Duration::from_millis(300);
-    exec.run(Cmd::Debounce { timer: Timer::Search, generation: 1, after });
     let from = demo_connection(&sandbox);
     exec.run(Cmd::SwitchProject { id: 2, from });
     let event = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
-    let Event::Switched { conn, .. } = event else { panic!("expected the switch first") };
+    let Some(Event::Switched { client, conn, read_only }) = exec.accept(event) else {
+        panic!("expected the switch, delivered")
+    };
     assert_eq!(conn.project, "2");
-    let late = tokio::time::timeout(Duration::from_millis(800), rx.recv()).await;
-    assert!(late.is_err(), "the old timer's message was dropped");
+    // Work the loop started after the switch was announced but before it handled it (so on
+    // the old client), answering in that window: its answer is queued after the switch.
+    exec.run(Cmd::Debounce { timer: Timer::Prefetch, generation: 9, after: Duration::from_millis(1) });
+    let stale = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
+    assert!(matches!(exec.accept(stale), Some(Event::Msg(Msg::TimerFired { generation: 9, .. }))), "before");
+    exec.run(Cmd::Debounce { timer: Timer::Prefetch, generation: 10, after: Duration::from_millis(1) });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(matches!(exec.switched(client, conn, read_only), Msg::Switched { .. }));
+    let stale = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
+    assert!(exec.accept(stale).is_none(), "an answer about the old connection is dropped after the switch");
     // The new connection's own work is delivered.
     exec.run(Cmd::Debounce { timer: Timer::Search, generation: 2, after: Duration::from_millis(1) });
     assert!(matches!(next_msg(&mut rx).await, Msg::TimerFired { generation: 2, .. }));
