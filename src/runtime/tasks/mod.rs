@@ -184,68 +184,48 @@ impl Executor {
     pub fn run(&mut self, cmd: Cmd) -> Flow {
         match cmd {
             Cmd::ListPersons { generation, params } => {
-                let client = self.client.clone();
-                self.request(Slot::List, async move {
-                    let result = match client {
-                        Some(c) => c.list_persons(&params).await,
-                        None => Err(not_connected("Listing persons")),
-                    };
-                    Msg::PersonsLoaded { generation, append: false, result }
-                });
+                self.fetch(
+                    Slot::List,
+                    "Listing persons",
+                    move |c| async move { c.list_persons(&params).await },
+                    move |result| Msg::PersonsLoaded { generation, append: false, result },
+                );
             }
             Cmd::ListNext { generation, next } => {
-                let client = self.client.clone();
-                self.request(Slot::List, async move {
-                    let result = match client {
-                        Some(c) => c.list_persons_next(&next).await,
-                        None => Err(not_connected("Loading the next page of persons")),
-                    };
-                    Msg::PersonsLoaded { generation, append: true, result }
-                });
+                self.fetch(
+                    Slot::List,
+                    "Loading the next page of persons",
+                    move |c| async move { c.list_persons_next(&next).await },
+                    move |result| Msg::PersonsLoaded { generation, append: true, result },
+                );
             }
             Cmd::GetPerson { generation, uuid } => {
-                let client = self.client.clone();
-                self.request(Slot::Person, async move {
-                    let op = "Loading the person";
-                    let result = match (client, PersonId::parse(&uuid)) {
-                        (None, _) => Err(not_connected(op)),
-                        (Some(_), None) => Err(ApiError::new(
-                            op,
-                            ErrorKind::Refused { reason: "the person id is not a UUID or a number".into() },
-                        )),
-                        (Some(c), Some(id)) => c.get_person(id).await,
-                    };
+                let call = move |c: Client, id: PersonId| async move { c.get_person(id).await };
+                let person = uuid.clone();
+                self.fetch_person(Slot::Person, "Loading the person", &person, call, move |result| {
                     Msg::PersonLoaded { generation, uuid, result }
                 });
             }
             Cmd::FindPerson { generation, query } => {
-                let client = self.client.clone();
-                self.request(Slot::Lookup, async move {
-                    let result = match client {
-                        Some(c) => find_person(&c, &query).await,
-                        None => Err(not_connected("Looking up the person")),
-                    };
-                    Msg::PersonFound { generation, query, result }
-                });
+                let asked = query.clone();
+                self.fetch(
+                    Slot::Lookup,
+                    "Looking up the person",
+                    move |c| async move { find_person(&c, &asked).await },
+                    move |result| Msg::PersonFound { generation, query, result },
+                );
             }
             Cmd::LoadProject => {
-                let client = self.client.clone();
-                self.request(Slot::Project, async move {
-                    let result = match client {
-                        Some(c) => c.current_project().await,
-                        None => Err(not_connected("Loading the project")),
-                    };
-                    Msg::ProjectLoaded(result)
-                });
+                self.fetch(
+                    Slot::Project,
+                    "Loading the project",
+                    move |c| async move { c.current_project().await },
+                    Msg::ProjectLoaded,
+                );
             }
             Cmd::LoadProjects => {
-                let client = self.client.clone();
-                self.request(Slot::Projects, async move {
-                    Msg::ProjectsLoaded(match client {
-                        Some(c) => super::switch::project_choices(&c).await,
-                        None => Err(not_connected("Listing projects")),
-                    })
-                });
+                let call = move |c: Client| async move { super::switch::project_choices(&c).await };
+                self.fetch(Slot::Projects, "Listing projects", call, Msg::ProjectsLoaded);
             }
             Cmd::SwitchProject { id, from: conn } => {
                 let (client, read_only) = (self.client.clone(), self.read_only);
@@ -311,18 +291,14 @@ impl Executor {
             Cmd::Write { id, write, before } => self.write(id, write, before),
             Cmd::Copy { text, what } => self.copy(text, what),
             Cmd::LoadTimeline { generation, uuid, params } => {
-                let client = self.client.clone();
-                self.request(Slot::Timeline, async move {
-                    let op = "Loading the properties timeline";
-                    let result = match (client, PersonId::parse(&uuid)) {
-                        (Some(c), Some(id)) => c.timeline(id, &params).await,
-                        (None, _) => Err(not_connected(op)),
-                        (Some(_), None) => {
-                            Err(ApiError::new(op, ErrorKind::Refused { reason: "not a person id".into() }))
-                        }
-                    };
-                    Msg::TimelineLoaded { generation, result }
-                });
+                let call = move |c: Client, id: PersonId| async move { c.timeline(id, &params).await };
+                self.fetch_person(
+                    Slot::Timeline,
+                    "Loading the properties timeline",
+                    &uuid,
+                    call,
+                    move |result| Msg::TimelineLoaded { generation, result },
+                );
             }
             Cmd::LoadActivity { generation, uuid, next } => {
                 let client = self.client.clone();
@@ -341,52 +317,44 @@ impl Executor {
                 });
             }
             Cmd::LoadEvents { generation, query, append } => {
-                let client = self.client.clone();
-                self.request(Slot::Events, async move {
-                    let result = match client {
-                        Some(c) => c.events_query(&query).await,
-                        None => Err(not_connected("Loading the person's events")),
-                    };
-                    Msg::EventsLoaded { generation, append, result }
-                });
+                self.fetch(
+                    Slot::Events,
+                    "Loading the person's events",
+                    move |c| async move { c.events_query(&query).await },
+                    move |result| Msg::EventsLoaded { generation, append, result },
+                );
             }
             Cmd::LoadCohorts { generation, uuid } => {
-                let client = self.client.clone();
-                self.request(Slot::Cohorts, async move {
-                    let op = "Loading the person's cohorts";
-                    let result = match (client, PersonId::parse(&uuid)) {
-                        (Some(c), Some(id)) => c.person_cohorts(id).await,
-                        (None, _) => Err(not_connected(op)),
-                        (Some(_), None) => {
-                            Err(ApiError::new(op, ErrorKind::Refused { reason: "not a person id".into() }))
-                        }
-                    };
-                    Msg::CohortsLoaded { generation, result }
-                });
+                let call = move |c: Client, id: PersonId| async move { c.person_cohorts(id).await };
+                self.fetch_person(
+                    Slot::Cohorts,
+                    "Loading the person's cohorts",
+                    &uuid,
+                    call,
+                    move |result| Msg::CohortsLoaded { generation, result },
+                );
             }
             Cmd::LoadInsight { generation, request } => {
-                let client = self.client.clone();
-                self.request(Slot::List, async move {
-                    let result = match client {
-                        None => Err(not_connected("Loading insight persons")),
-                        Some(c) => match &request {
-                            InsightRequest::Funnel(p) => c.persons_funnel(p).await,
-                            InsightRequest::Correlation(p) => c.persons_funnel_correlation(p).await,
-                            InsightRequest::Lifecycle(p) => c.persons_lifecycle(p).await,
-                        },
-                    };
-                    Msg::InsightLoaded { generation, append: false, result }
+                let call = move |c: Client| async move {
+                    match &request {
+                        InsightRequest::Funnel(p) => c.persons_funnel(p).await,
+                        InsightRequest::Correlation(p) => c.persons_funnel_correlation(p).await,
+                        InsightRequest::Lifecycle(p) => c.persons_lifecycle(p).await,
+                    }
+                };
+                self.fetch(Slot::List, "Loading insight persons", call, move |result| Msg::InsightLoaded {
+                    generation,
+                    append: false,
+                    result,
                 });
             }
             Cmd::InsightNext { generation, next } => {
-                let client = self.client.clone();
-                self.request(Slot::List, async move {
-                    let result = match client {
-                        Some(c) => c.actors_next(&next).await,
-                        None => Err(not_connected("Loading more insight persons")),
-                    };
-                    Msg::InsightLoaded { generation, append: true, result }
-                });
+                self.fetch(
+                    Slot::List,
+                    "Loading more insight persons",
+                    move |c| async move { c.actors_next(&next).await },
+                    move |result| Msg::InsightLoaded { generation, append: true, result },
+                );
             }
             Cmd::LoadProjectActivity { generation, next } => {
                 let client = self.client.clone();
@@ -461,6 +429,51 @@ impl Executor {
             };
             let _ = tx.send(Event::Msg(Msg::WriteDone { id, result }));
         }));
+    }
+
+    /// Runs `call` on the client in `slot` and hands its result to `done` (without a client, the
+    /// result is the not-connected error for `op`).
+    fn fetch<T, Fut>(
+        &mut self,
+        slot: Slot,
+        op: &'static str,
+        call: impl FnOnce(Client) -> Fut + Send + 'static,
+        done: impl FnOnce(Result<T, ApiError>) -> Msg + Send + 'static,
+    ) where
+        Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let client = self.client.clone();
+        self.request(slot, async move {
+            let result = match client {
+                Some(c) => call(c).await,
+                None => Err(not_connected(op)),
+            };
+            done(result)
+        });
+    }
+
+    /// [`Executor::fetch`] for one person: `uuid` must be a UUID or an integer id (else the
+    /// result is a refusal, and nothing is sent).
+    fn fetch_person<T, Fut>(
+        &mut self,
+        slot: Slot,
+        op: &'static str,
+        uuid: &str,
+        call: impl FnOnce(Client, PersonId) -> Fut + Send + 'static,
+        done: impl FnOnce(Result<T, ApiError>) -> Msg + Send + 'static,
+    ) where
+        Fut: Future<Output = Result<T, ApiError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        match PersonId::parse(uuid) {
+            Some(id) => self.fetch(slot, op, move |c| call(c, id), done),
+            None => {
+                let reason = "the person id is not a UUID or a number".into();
+                let refused = ApiError::new(op, ErrorKind::Refused { reason });
+                self.request(slot, async move { done(Err(refused)) });
+            }
+        }
     }
 
     /// Runs `fut` in `slot`, cancelling whatever ran there; its message is sent unless cancelled.
