@@ -15,6 +15,26 @@ pub fn default_path() -> Result<PathBuf, String> {
     Ok(xdg.config_dir().join("hogdex").join("config.toml"))
 }
 
+/// The config file as read once per run (logging, connecting, `login` all use this reading).
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    pub path: Result<PathBuf, String>,
+    /// The file's contents; the defaults when there is no file or no home directory.
+    pub config: Result<Config, ConfigError>,
+}
+
+impl ConfigFile {
+    /// Reads `$XDG_CONFIG_HOME/hogdex/config.toml`.
+    pub fn read() -> ConfigFile {
+        let path = default_path();
+        let config = match &path {
+            Ok(p) => Config::load(p),
+            Err(_) => Ok(Config::default()),
+        };
+        ConfigFile { path, config }
+    }
+}
+
 /// The whole config file.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = hogdex::cli::Cli::parse_args();
-    hogdex::cli::init_logging(&cli);
+    let config = hogdex::config::ConfigFile::read();
+    hogdex::cli::init_logging(&cli, &config);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -12,7 +13,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let code = runtime.block_on(hogdex::cli::run(cli));
+    let code = runtime.block_on(hogdex::cli::run(cli, config));
     // Don't wait for blocking work that may still hang (e.g. an X11 clipboard connection).
     runtime.shutdown_timeout(Duration::from_millis(500));
     code

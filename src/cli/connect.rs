@@ -73,13 +73,11 @@ pub fn configure(
     conn: &mut ConnectionArgs,
     key_source: Option<KeySource>,
     fetch: Fetch,
+    file: &crate::config::ConfigFile,
 ) -> Result<Configured, super::Failure> {
-    use crate::config::{CliInputs, Config, KeyPlan};
-    let path = crate::config::default_path();
-    let config = match &path {
-        Ok(p) => Config::load(p).map_err(|e| super::Failure::usage(e.to_string()))?,
-        Err(_) => Config::default(),
-    };
+    use crate::config::{CliInputs, KeyPlan};
+    let path = file.path.clone();
+    let config = file.config.clone().map_err(|e| super::Failure::usage(e.to_string()))?;
     if let Ok(p) = &path
         && let Some(warning) = config.permission_warning(p)
     {

@@ -7,7 +7,7 @@
 //! the alternatives. The key is never printed or logged; only whether one is stored.
 use super::Failure;
 use super::args::ConnectionArgs;
-use crate::config::{CliInputs, Config, Profile, Secret};
+use crate::config::{CliInputs, Config, ConfigFile, Profile, Secret};
 use crate::keyring::{KeyStore, OsKeyring, SERVICE, StoreError};
 use crate::text::sanitize;
 use std::io::{BufRead, IsTerminal, Read, Write};
@@ -25,8 +25,8 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 const MAX_INPUT: u64 = 64 * 1024;
 
 /// `hogdex login [--check]` against the OS keyring (`HOGDEX_KEYRING=off` turns it off).
-pub fn login(conn: &ConnectionArgs, check: bool) -> Result<(), Failure> {
-    let selected = select(conn)?;
+pub fn login(conn: &ConnectionArgs, check: bool, file: &ConfigFile) -> Result<(), Failure> {
+    let selected = select(conn, file)?;
     let store = interactive_store();
     let store = &*store;
     let account = crate::keyring::account(selected.profile.as_deref());
@@ -71,13 +71,13 @@ fn interactive_store() -> Box<dyn KeyStore> {
 }
 
 /// `hogdex logout`: deletes the profile's entry and says whether there was one.
-pub fn logout(conn: &ConnectionArgs) -> Result<(), Failure> {
+pub fn logout(conn: &ConnectionArgs, file: &ConfigFile) -> Result<(), Failure> {
     // A profile that is gone from the config file (or a config file that no longer parses) must
     // not keep its key in the keyring: an explicit --profile is used as it is.
     let explicit = conn.profile.clone().filter(|p| !p.is_empty());
     let profile = match explicit {
         Some(name) => Some(name),
-        None => select(conn)?.profile,
+        None => select(conn, file)?.profile,
     };
     let store = interactive_store();
     let account = crate::keyring::account(profile.as_deref());
@@ -105,12 +105,9 @@ impl Selected {
 /// `--profile`/`HOGDEX_PROFILE`, else the config file's `default_profile` — the profile every
 /// other command would use. It must exist in the config file, as it must for those commands: a
 /// key stored under a misspelt name would never be found.
-fn select(conn: &ConnectionArgs) -> Result<Selected, Failure> {
-    let path = crate::config::default_path().ok();
-    let config = match &path {
-        Some(p) => Config::load(p).map_err(|e| Failure::usage(e.to_string()))?,
-        None => Config::default(),
-    };
+fn select(conn: &ConnectionArgs, file: &ConfigFile) -> Result<Selected, Failure> {
+    let path = file.path.clone().ok();
+    let config = file.config.clone().map_err(|e| Failure::usage(e.to_string()))?;
     let explicit = conn.profile.clone().filter(|p| !p.is_empty());
     let inputs = CliInputs { profile: explicit.clone(), ..Default::default() };
     let resolved = crate::config::resolve(&inputs, &config).map_err(|e| {

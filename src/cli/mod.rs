@@ -48,16 +48,13 @@ impl From<crate::api::ApiError> for Failure {
 /// Starts logging to the log file per `--log-level`/`HOGDEX_LOG` (nothing for `completions` and
 /// `man`, which only print). Never writes to the screen while the TUI runs: when the file cannot
 /// be opened, logging is off, with one line on stderr for other commands only.
-pub fn init_logging(cli: &Cli) {
+pub fn init_logging(cli: &Cli, file: &crate::config::ConfigFile) {
     if matches!(cli.command, Some(Command::Completions { .. } | Command::Man)) {
         return;
     }
     let env = std::env::var(crate::logging::ENV).ok();
     // A bad config file is reported by `run`; here it only means no configured level.
-    let configured = crate::config::default_path()
-        .ok()
-        .and_then(|p| crate::config::Config::load(&p).ok())
-        .and_then(|c| c.settings.log_level);
+    let configured = file.config.as_ref().ok().and_then(|c| c.settings.log_level);
     let Some(directives) = crate::logging::directives(cli.log_level, env.as_deref(), configured) else {
         return;
     };
@@ -70,7 +67,7 @@ pub fn init_logging(cli: &Cli) {
 }
 
 /// Runs a subcommand to completion and reports the outcome as an exit code.
-pub async fn run(mut cli: Cli) -> ExitCode {
+pub async fn run(mut cli: Cli, file: crate::config::ConfigFile) -> ExitCode {
     // The config file matters only to commands that connect, and to `info`.
     // (`login`/`logout` read it themselves: logout must work for a profile that is gone.)
     let needs_config =
@@ -82,7 +79,7 @@ pub async fn run(mut cli: Cli) -> ExitCode {
             Some(Command::Info) => Fetch::NoCommand,
             _ => Fetch::All,
         };
-        match configure(&mut cli.conn, cli.key_source, fetch) {
+        match configure(&mut cli.conn, cli.key_source, fetch, &file) {
             Ok(c) => Some(c),
             Err(f) => {
                 eprintln!("hogdex: {}", crate::text::sanitize(&f.message));
@@ -106,8 +103,8 @@ pub async fn run(mut cli: Cli) -> ExitCode {
         }
         Some(Command::Journal { limit, json }) => journal::print(limit, json),
         Some(Command::Info) => info::print(&cli.conn, configured.as_ref()),
-        Some(Command::Login { check }) => login::login(&cli.conn, check),
-        Some(Command::Logout) => login::logout(&cli.conn),
+        Some(Command::Login { check }) => login::login(&cli.conn, check, &file),
+        Some(Command::Logout) => login::logout(&cli.conn, &file),
         Some(Command::Completions { shell }) => info::completions(shell),
         Some(Command::Man) => info::man(),
         None => no_command(&cli.conn, configured).await,
