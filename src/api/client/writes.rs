@@ -11,7 +11,7 @@ impl Client {
     ) -> Result<u16, ApiError> {
         let url = self.person_url(id, "");
         let body = json!({ "properties": properties });
-        self.write(&format!("Updating person {id}"), RateClass::Read, Method::PATCH, url, Some(body))
+        self.request(&format!("Updating person {id}"), RateClass::Read, Method::PATCH, url, Some(body))
             .await
             .map(|(status, _)| status.as_u16())
     }
@@ -20,7 +20,7 @@ impl Client {
     pub async fn update_property(&self, id: PersonId, key: &str, value: Value) -> Result<u16, ApiError> {
         let url = self.person_url(id, "update_property/");
         let body = json!({ "key": key, "value": value });
-        self.write(
+        self.request(
             &format!("Setting property {key:?} on person {id}"),
             RateClass::Read,
             Method::POST,
@@ -36,7 +36,7 @@ impl Client {
         let url = self.person_url(id, "delete_property/");
         let op = format!("Deleting property {key:?} from person {id}");
         let (status, body) =
-            self.write(&op, RateClass::Read, Method::POST, url, Some(json!({ "$unset": key }))).await?;
+            self.request(&op, RateClass::Read, Method::POST, url, Some(json!({ "$unset": key }))).await?;
         expect_success_flag(&op, &body).map(|()| status.as_u16())
     }
 
@@ -52,7 +52,7 @@ impl Client {
         if url.query() == Some("") {
             url.set_query(None);
         }
-        self.write(&format!("Deleting person {id}"), RateClass::Delete, Method::DELETE, url, None)
+        self.request(&format!("Deleting person {id}"), RateClass::Delete, Method::DELETE, url, None)
             .await
             .map(|(status, _)| status.as_u16())
     }
@@ -60,7 +60,7 @@ impl Client {
     /// `POST /persons/{id}/delete_events/` — queue deletion of the person's events, keep the person.
     pub async fn delete_events(&self, id: PersonId) -> Result<u16, ApiError> {
         let url = self.person_url(id, "delete_events/");
-        self.write(&format!("Deleting events of person {id}"), RateClass::Delete, Method::POST, url, None)
+        self.request(&format!("Deleting events of person {id}"), RateClass::Delete, Method::POST, url, None)
             .await
             .map(|(status, _)| status.as_u16())
     }
@@ -68,9 +68,15 @@ impl Client {
     /// `POST /persons/{id}/delete_recordings/`.
     pub async fn delete_recordings(&self, id: PersonId) -> Result<u16, ApiError> {
         let url = self.person_url(id, "delete_recordings/");
-        self.write(&format!("Deleting recordings of person {id}"), RateClass::Delete, Method::POST, url, None)
-            .await
-            .map(|(status, _)| status.as_u16())
+        self.request(
+            &format!("Deleting recordings of person {id}"),
+            RateClass::Delete,
+            Method::POST,
+            url,
+            None,
+        )
+        .await
+        .map(|(status, _)| status.as_u16())
     }
 
     /// `POST /persons/{id}/split/` (201, applied asynchronously).
@@ -81,7 +87,7 @@ impl Client {
             SplitMode::Extract(ids) => json!({ "distinct_ids_to_split": ids }),
         };
         let op = format!("Splitting person {id}");
-        let (status, resp) = self.write(&op, RateClass::Read, Method::POST, url, Some(body)).await?;
+        let (status, resp) = self.request(&op, RateClass::Read, Method::POST, url, Some(body)).await?;
         expect_success_flag(&op, &resp).map(|()| status.as_u16())
     }
 
@@ -116,7 +122,7 @@ impl Client {
                 obj.insert(name.into(), Value::Bool(true));
             }
             let op = format!("Bulk-deleting persons {}–{} of {total}", report.sent + 1, report.sent + n);
-            match self.write(&op, RateClass::Delete, Method::POST, url.clone(), Some(body)).await {
+            match self.request(&op, RateClass::Delete, Method::POST, url.clone(), Some(body)).await {
                 Ok((_, resp)) => match serde_json::from_slice::<BulkDeleteSummary>(&resp) {
                     Ok(s) => report.summary.absorb(s),
                     Err(e) => {
@@ -141,7 +147,7 @@ impl Client {
     pub async fn reset_person_distinct_id(&self, distinct_id: &str) -> Result<u16, ApiError> {
         let url = self.persons_url("reset_person_distinct_id/");
         let body = json!({ "distinct_id": distinct_id });
-        self.write("Resetting a distinct id", RateClass::Read, Method::POST, url, Some(body))
+        self.request("Resetting a distinct id", RateClass::Read, Method::POST, url, Some(body))
             .await
             .map(|(status, _)| status.as_u16())
     }
