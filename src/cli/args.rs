@@ -327,13 +327,8 @@ pub enum PersonsCommand {
         /// Persons who did the step before but not this one
         #[arg(long)]
         dropped: bool,
-        #[arg(long, default_value_t = 100)]
-        limit: u32,
-        #[arg(long, default_value_t = 0)]
-        offset: u64,
-        /// Print `{"persons": [...], "count": N, "next": …}`
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        page: ActorPageArgs,
     },
     /// Persons of a funnel who also did an event, among those who converted (or, with
     /// --dropped, did not); older PostHog only
@@ -346,12 +341,8 @@ pub enum PersonsCommand {
         /// Persons who did not finish the funnel
         #[arg(long)]
         dropped: bool,
-        #[arg(long, default_value_t = 100)]
-        limit: u32,
-        #[arg(long, default_value_t = 0)]
-        offset: u64,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        page: ActorPageArgs,
     },
     /// Persons in one bar of a lifecycle insight (legacy endpoint: needs a personal API key
     /// without scopes)
@@ -372,13 +363,21 @@ pub enum PersonsCommand {
         /// End of the insight's range (default: today)
         #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         to: Option<String>,
-        #[arg(long, default_value_t = 100)]
-        limit: u32,
-        #[arg(long, default_value_t = 0)]
-        offset: u64,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        page: ActorPageArgs,
     },
+}
+
+/// Paging and output of the insight-persons commands (`funnel`, `correlation`, `lifecycle`).
+#[derive(Debug, Clone, Args)]
+pub struct ActorPageArgs {
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+    /// Print `{"persons": [...], "count": N, "next": …}`
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The funnel shared by `funnel` and `correlation`.

@@ -1,7 +1,7 @@
 //! `hogdex persons timeline | events | funnel | correlation | lifecycle`: reads of a person's
 //! history and of insight persons. Tables by default, `--json` for scripts; notes on stderr.
 use super::Failure;
-use super::args::{FunnelArgs, PersonsCommand};
+use super::args::{ActorPageArgs, FunnelArgs, PersonsCommand};
 use super::persons::{out, print_json, resolve};
 use super::render;
 use crate::api::{
@@ -18,23 +18,13 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
         PersonsCommand::Events { id, after, before, event, limit, offset, json } => {
             events(client, &id, after, before, event, limit, offset, json).await
         }
-        PersonsCommand::Funnel { funnel, step, dropped, limit, offset, json } => {
-            persons_funnel(client, funnel, step, dropped, limit, offset, json).await
+        PersonsCommand::Funnel { funnel, step, dropped, page } => {
+            persons_funnel(client, funnel, step, dropped, page).await
         }
-        PersonsCommand::Correlation { funnel, event, dropped, limit, offset, json } => {
-            correlation(client, funnel, event, dropped, limit, offset, json).await
+        PersonsCommand::Correlation { funnel, event, dropped, page } => {
+            correlation(client, funnel, event, dropped, page).await
         }
-        PersonsCommand::Lifecycle {
-            target_date,
-            lifecycle_type,
-            events,
-            interval,
-            from,
-            to,
-            limit,
-            offset,
-            json,
-        } => {
+        PersonsCommand::Lifecycle { target_date, lifecycle_type, events, interval, from, to, page } => {
             let params = LifecycleParams {
                 target_date,
                 lifecycle_type,
@@ -42,10 +32,10 @@ pub async fn run(client: &Client, cmd: PersonsCommand) -> Result<(), Failure> {
                 date_from: from,
                 date_to: to,
                 events,
-                limit: Some(limit.max(1)),
-                offset: Some(offset),
+                limit: Some(page.limit.max(1)),
+                offset: Some(page.offset),
             };
-            lifecycle(client, params, json).await
+            lifecycle(client, params, page.json).await
         }
         _ => Err(Failure::usage("not a history command")),
     }
@@ -143,10 +133,9 @@ async fn persons_funnel(
     funnel: FunnelArgs,
     step: u32,
     dropped: bool,
-    limit: u32,
-    offset: u64,
-    json: bool,
+    page: ActorPageArgs,
 ) -> Result<(), Failure> {
+    let ActorPageArgs { limit, offset, json } = page;
     let n = funnel.steps.iter().filter(|s| !s.trim().is_empty()).count();
     let step_i = i32::try_from(step).unwrap_or(i32::MAX);
     if step == 0 || step as usize > n.max(1) {
@@ -175,10 +164,9 @@ async fn correlation(
     funnel: FunnelArgs,
     event: String,
     dropped: bool,
-    limit: u32,
-    offset: u64,
-    json: bool,
+    page: ActorPageArgs,
 ) -> Result<(), Failure> {
+    let ActorPageArgs { limit, offset, json } = page;
     if event.trim().is_empty() {
         return Err(Failure::usage("--event needs an event name"));
     }
