@@ -27,36 +27,21 @@ async fn trace_logs_requests_without_the_key_or_the_query() {
     let dir = tempfile::tempdir().unwrap();
     let base = env.sandbox.base_url();
     let project = env.sandbox.project_id().to_string();
-    let args = [
-        "--log-level",
-        "trace",
-        "--host",
-        &base,
-        "--project",
-        &project,
-        "persons",
-        "list",
-        "--search",
-        "alice@fixture",
-        "--json",
-    ];
+    // Traced, against the sandbox, with the key in the environment.
+    let traced = |tail: &[&'static str]| -> Vec<String> {
+        let head = ["--log-level", "trace", "--host", &base, "--project", &project];
+        head.iter().chain(tail).map(|a| a.to_string()).collect()
+    };
+    let args = traced(&["persons", "list", "--search", "alice@fixture", "--json"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let run = run_in(dir.path(), &args, &[("POSTHOG_PERSONAL_API_KEY", OsStr::new(SECRET_KEY))]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("alice@fixture.test"));
     assert!(run.stderr.is_empty(), "nothing is logged to the screen: {}", run.stderr);
 
     // A failing request (unknown person) is logged at warn with its kind.
-    let get = [
-        "--log-level",
-        "trace",
-        "--host",
-        &base,
-        "--project",
-        &project,
-        "persons",
-        "get",
-        "0190f0c2-0000-7000-8000-000000000000",
-    ];
+    let get = traced(&["persons", "get", "0190f0c2-0000-7000-8000-000000000000"]);
+    let get: Vec<&str> = get.iter().map(String::as_str).collect();
     let failed = run_in(dir.path(), &get, &[("POSTHOG_PERSONAL_API_KEY", OsStr::new(SECRET_KEY))]).await;
     assert_ne!(failed.code, 0);
 
