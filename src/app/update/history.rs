@@ -136,21 +136,50 @@ pub fn timeline_loaded(
     result: Result<TimelineResult, ApiError>,
 ) -> Vec<Cmd> {
     let pane = &mut model.history.timeline;
-    if generation != pane.generation {
-        return Vec::new();
-    }
-    model.busy.remove(&Slot::Timeline);
-    pane.loading = false;
-    match result {
-        Ok(t) => {
+    match settle(pane, &mut model.busy, &model.keymap, Slot::Timeline, generation, result) {
+        Answer::Stale => return Vec::new(),
+        Answer::Failed => {}
+        Answer::Got(t) => {
             // The newest point first is where a support engineer starts reading.
             pane.selected = t.timeline.points.len().saturating_sub(1);
             pane.data = Some(t);
         }
-        Err(e) => pane.error = Some(error_text(&e, &model.keymap)),
     }
     follow_selection(model);
     Vec::new()
+}
+
+/// What an answer for a pane turned out to be.
+pub enum Answer<R> {
+    /// A newer request replaced it: nothing changed.
+    Stale,
+    /// The error is shown in the pane.
+    Failed,
+    Got(R),
+}
+
+/// Takes an answer for `pane` if it is the one the pane waits for: the loading state ends
+/// (`slot` leaves `busy`) and an error is shown in the pane.
+pub fn settle<T, R>(
+    pane: &mut Pane<T>,
+    busy: &mut std::collections::BTreeSet<Slot>,
+    keys: &crate::app::keymap::Keymap,
+    slot: Slot,
+    generation: u64,
+    result: Result<R, ApiError>,
+) -> Answer<R> {
+    if generation != pane.generation {
+        return Answer::Stale;
+    }
+    busy.remove(&slot);
+    pane.loading = false;
+    match result {
+        Ok(value) => Answer::Got(value),
+        Err(e) => {
+            pane.error = Some(error_text(&e, keys));
+            Answer::Failed
+        }
+    }
 }
 
 pub fn activity_loaded(
@@ -181,22 +210,14 @@ pub fn absorb_activity(
     append: bool,
     result: Result<ActivityPage, ApiError>,
 ) {
-    if generation != pane.generation {
-        return;
-    }
-    busy.remove(&slot);
-    pane.loading = false;
-    match result {
-        Ok(page) => {
-            let feed = pane.data.get_or_insert_with(Feed::default);
-            if !append {
-                feed.items.clear();
-            }
-            let got = page.results.len();
-            feed.items.extend(page.results);
-            feed.next = if got == 0 { None } else { page.next };
+    if let Answer::Got(page) = settle(pane, busy, keys, slot, generation, result) {
+        let feed = pane.data.get_or_insert_with(Feed::default);
+        if !append {
+            feed.items.clear();
         }
-        Err(e) => pane.error = Some(error_text(&e, keys)),
+        let got = page.results.len();
+        feed.items.extend(page.results);
+        feed.next = if got == 0 { None } else { page.next };
     }
 }
 
@@ -207,22 +228,15 @@ pub fn events_loaded(
     result: Result<EventsPage, ApiError>,
 ) -> Vec<Cmd> {
     let pane = &mut model.history.events;
-    if generation != pane.generation {
-        return Vec::new();
-    }
-    model.busy.remove(&Slot::Events);
-    pane.loading = false;
-    match result {
-        Ok(page) => {
-            let feed = pane.data.get_or_insert_with(EventsFeed::default);
-            if !append {
-                *feed = EventsFeed::default();
-            }
-            feed.offset += page.events.len() as u64;
-            feed.has_more = page.has_more && !page.events.is_empty();
-            feed.events.extend(page.events);
+    if let Answer::Got(page) = settle(pane, &mut model.busy, &model.keymap, Slot::Events, generation, result)
+    {
+        let feed = pane.data.get_or_insert_with(EventsFeed::default);
+        if !append {
+            *feed = EventsFeed::default();
         }
-        Err(e) => pane.error = Some(error_text(&e, &model.keymap)),
+        feed.offset += page.events.len() as u64;
+        feed.has_more = page.has_more && !page.events.is_empty();
+        feed.events.extend(page.events);
     }
     Vec::new()
 }
@@ -233,14 +247,8 @@ pub fn cohorts_loaded(
     result: Result<Vec<CohortRef>, ApiError>,
 ) -> Vec<Cmd> {
     let pane = &mut model.history.cohorts;
-    if generation != pane.generation {
-        return Vec::new();
-    }
-    model.busy.remove(&Slot::Cohorts);
-    pane.loading = false;
-    match result {
-        Ok(c) => pane.data = Some(c),
-        Err(e) => pane.error = Some(error_text(&e, &model.keymap)),
+    if let Answer::Got(c) = settle(pane, &mut model.busy, &model.keymap, Slot::Cohorts, generation, result) {
+        pane.data = Some(c);
     }
     Vec::new()
 }
